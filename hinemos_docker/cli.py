@@ -1,0 +1,277 @@
+"""Command-line harness: each shared option is defined once here, and run() is the only place
+where exceptions become exit codes and one-line stderr messages.
+
+A script is a Command: its documented name, its option groups and a main(args, console).
+"""
+import argparse
+import os
+import re
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+from .errors import ExitCode, HinemosDockerError, UsageError
+
+DEFAULT_HINEMOS_URL = "http://127.0.0.1:8080/HinemosWS"
+DEFAULT_HINEMOS_USER = "hinemos"
+DEFAULT_HINEMOS_PASSWORD = "hinemos"
+DEFAULT_STATE_DIR = "/tmp"
+KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
+# the real manager's facility ID rule (hinemos-ws.md 4.3)
+FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
+
+
+class Console:
+    """The script's stdout/stderr; injected so tests run scripts in-process."""
+
+    def __init__(self, prog, stdout, stderr):
+        self.prog = prog
+        self.out = stdout
+        self.err = stderr
+
+    def print(self, line=""):
+        self.out.write(f"{line}\n")
+
+    def warn(self, message):
+        self.err.write(f"{self.prog}: warning: {message}\n")
+
+    def error(self, message):
+        self.err.write(f"{self.prog}: {message}\n")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One documented script: name, option adders (shared groups and its own), entry function."""
+
+    prog: str
+    description: str
+    options: Sequence[Callable[[argparse.ArgumentParser], None]]
+    main: Callable[[argparse.Namespace, Console], Optional[int]]
+    epilog: Optional[str] = None
+
+
+class _HelpRequested(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with usage errors as UsageError (exit 1, never argparse's 2)."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+    def exit(self, status=0, message=None):
+        if message:
+            raise UsageError(message.strip())
+        raise _HelpRequested()
+
+
+# ---- argument types ------------------------------------------------------------------------
+
+def port_number(text):
+    """A TCP/UDP port 1-65535."""
+    try:
+        port = int(text, 10)
+    except ValueError:
+        port = None
+    if port is None or not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port '{text}' (expected 1-65535)")
+    return port
+
+
+def positive_seconds(text):
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid number of seconds '{text}'")
+    return value
+
+
+def key_id(text):
+    if not KEY_ID_RE.match(text):
+        raise argparse.ArgumentTypeError(
+            f"invalid KEY_ID '{text}' (letters, digits and . _ @ - only)")
+    return text
+
+
+def facility_id(text):
+    if not FACILITY_ID_RE.match(text) or text == "_ROOT_":
+        raise argparse.ArgumentTypeError(
+            f"invalid facility ID '{text}' (1-512 of letters, digits and - _ . @)")
+    return text
+
+
+def host_port(text):
+    """SYSLOG_HOST:PORT (IPv6 as [addr]:port)."""
+    match = re.match(r"^\[(?P<h6>[^\]]+)\]:(?P<p6>[^:]*)$|^(?P<h>[^:\[\]]+):(?P<p>[^:]*)$", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"invalid destination '{text}' (expected HOST:PORT)")
+    host = match.group("h6") or match.group("h")
+    return host, port_number(match.group("p6") if match.group("h6") else match.group("p"))
+
+
+# ---- shared option groups ------------------------------------------------------------------
+
+def docker_options(parser):
+    group = parser.add_argument_group("Docker connection")
+    group.add_argument("-i", "--ip", dest="docker_ip", metavar="IP_ADDRESS",
+                       help="Docker Remote API host: IP address, host name or URL "
+                            "(unix:///var/run/docker.sock, tcp://host:port) (default: 127.0.0.1, "
+                            "or DOCKER_HOST when neither -i nor -p is given)")
+    group.add_argument("-p", "--port", dest="docker_port", metavar="DOCKER_PORT", type=port_number,
+                       help="Docker Remote API port (default: 2375, 2376 with TLS)")
+    group.add_argument("--tls", action="store_true", default=None,
+                       help="use TLS without verifying the daemon (docker --tls)")
+    group.add_argument("--tlsverify", action="store_true", default=None,
+                       help="use TLS and verify the daemon (docker --tlsverify; env DOCKER_TLS_VERIFY)")
+    group.add_argument("--tlscacert", metavar="FILE", help="CA certificate (default: DOCKER_CERT_PATH/ca.pem)")
+    group.add_argument("--tlscert", metavar="FILE", help="client certificate (default: DOCKER_CERT_PATH/cert.pem)")
+    group.add_argument("--tlskey", metavar="FILE", help="client key (default: DOCKER_CERT_PATH/key.pem)")
+    group.add_argument("--docker-timeout", metavar="SECONDS", type=positive_seconds, default=60,
+                       help="timeout of one Docker API call (default: 60)")
+
+
+def hinemos_options(parser):
+    group = parser.add_argument_group("Hinemos manager")
+    group.add_argument("-m", "--hinemos-url", metavar="HINEMOS_URL", default=DEFAULT_HINEMOS_URL,
+                       help=f"URL of the Hinemos manager's web services (default: {DEFAULT_HINEMOS_URL})")
+    group.add_argument("--user", dest="hinemos_user", metavar="USER",
+                       help="Hinemos login user (default: env HINEMOS_USER, else hinemos)")
+    group.add_argument("--password-file", dest="hinemos_password_file", metavar="FILE",
+                       help="file holding the Hinemos password (default: env HINEMOS_PASSWORD, else hinemos)")
+
+
+def hinemos_credentials(args, environ=None):
+    """(user, password) from the options, the environment, then the documented defaults."""
+    environ = os.environ if environ is None else environ
+    user = args.hinemos_user or environ.get("HINEMOS_USER") or DEFAULT_HINEMOS_USER
+    if args.hinemos_password_file:
+        try:
+            with open(args.hinemos_password_file, encoding="utf-8") as handle:
+                password = handle.readline().rstrip("\r\n")
+        except OSError as exc:
+            raise UsageError(f"cannot read password file {args.hinemos_password_file}: "
+                             f"{exc.strerror}") from None
+    else:
+        password = environ.get("HINEMOS_PASSWORD", DEFAULT_HINEMOS_PASSWORD)
+    return user, password
+
+
+def host_facility_option(parser):
+    parser.add_argument("-f", "--facility-id", dest="host_facility_id", metavar="HOST_FACILITY_ID",
+                        required=True, type=facility_id,
+                        help="facility ID of the node of the Docker host (required)")
+
+
+def _container_selection(parser, required):
+    group = parser.add_mutually_exclusive_group(required=required)
+    scope = "" if required else " (default: all containers)"
+    group.add_argument("-c", "--container-id", metavar="CONTAINER_ID",
+                       help="container ID or unique ID prefix; a trailing * selects every ID with "
+                            f"that prefix; not with -n{scope}")
+    group.add_argument("-n", "--container-name", metavar="CONTAINER_NAME",
+                       help="container name; a trailing * selects every name with that prefix; "
+                            f"not with -c{scope}")
+
+
+def container_options(parser):
+    """-c/-n for monitors: optional, default all containers."""
+    _container_selection(parser, required=False)
+
+
+def required_container_options(parser):
+    """-c/-n for jobs: one of them is required."""
+    _container_selection(parser, required=True)
+
+
+def state_options(parser):
+    group = parser.add_argument_group("previous-run state")
+    group.add_argument("-k", "--key", dest="key_id", metavar="KEY_ID", required=True, type=key_id,
+                       help="unique ID of this monitor setting; the previous sample is kept in "
+                            "STATE_DIR/KEY_ID.txt (required)")
+    group.add_argument("--state-dir", metavar="STATE_DIR",
+                       help="directory of the state files (default: env HINEMOS_DOCKER_STATE_DIR, "
+                            f"else {DEFAULT_STATE_DIR})")
+
+
+def state_dir(args, environ=None):
+    environ = os.environ if environ is None else environ
+    return args.state_dir or environ.get("HINEMOS_DOCKER_STATE_DIR") or DEFAULT_STATE_DIR
+
+
+SYSLOG_FACILITIES = ("kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp",
+                     "cron", "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4",
+                     "local5", "local6", "local7")
+SYSLOG_SEVERITIES = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
+
+
+def syslog_options(parser, required=False):
+    group = parser.add_argument_group("syslog")
+    group.add_argument("-s", "--syslog", metavar="SYSLOG_HOST:PORT", type=host_port, required=required,
+                       help="syslog destination of the result, e.g. 127.0.0.1:514")
+    group.add_argument("--syslog-protocol", choices=("udp", "tcp"), default="udp",
+                       help="syslog transport (default: udp)")
+    group.add_argument("--syslog-facility", choices=SYSLOG_FACILITIES, default="user",
+                       help="syslog facility (default: user)")
+    group.add_argument("--syslog-severity", choices=SYSLOG_SEVERITIES, default="info",
+                       help="syslog severity (default: info)")
+
+
+def snmp_options(parser):
+    group = parser.add_argument_group("SNMP (used with --with-host)")
+    group.add_argument("-sv", "--snmp-version", metavar="SNMP_VER", choices=("1", "2c"), default="1",
+                       help="SNMP version: 1 or 2c (default: 1)")
+    group.add_argument("-sc", "--snmp-community", metavar="SNMP_COM", default="public",
+                       help="SNMP community (default: public)")
+    group.add_argument("-sp", "--snmp-port", metavar="SNMP_PORT", type=port_number, default=161,
+                       help="SNMP port (default: 161)")
+    group.add_argument("--snmp-timeout", metavar="SECONDS", type=positive_seconds, default=2,
+                       help="SNMP timeout per request (default: 2)")
+
+
+# ---- the harness ---------------------------------------------------------------------------
+
+def build_parser(command):
+    parser = Parser(prog=command.prog, description=command.description, epilog=command.epilog,
+                    allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for add_options in command.options:
+        add_options(parser)
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    return parser
+
+
+def run(command, argv=None, stdout=None, stderr=None):
+    """Parse argv, run the command and return its exit code; never raises."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    console = Console(command.prog, stdout or sys.stdout, stderr or sys.stderr)
+    debug = "--debug" in argv
+    try:
+        args = build_parser(command).parse_args(argv)
+    except _HelpRequested:
+        return ExitCode.OK
+    except UsageError as exc:
+        console.error(f"{exc} (see --help)")
+        return ExitCode.ABNORMAL
+    try:
+        return int(command.main(args, console) or ExitCode.OK)
+    except HinemosDockerError as exc:
+        if debug:
+            traceback.print_exc(file=console.err)
+        console.error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        console.error("interrupted")
+        return ExitCode.ABNORMAL
+    except Exception as exc:  # a bug: still one line, the traceback only on request
+        if debug:
+            traceback.print_exc(file=console.err)
+        console.error(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)")
+        return ExitCode.ABNORMAL
+
+
+def main(command):
+    """Entry point of a bin script or console script."""
+    sys.exit(run(command))

@@ -1,0 +1,279 @@
+"""Docker Engine API edge: the connection (tcp, unix socket, TLS, DOCKER_HOST), every call the
+scripts make, and the one place where the SDK's and requests' exceptions become ours.
+
+Commands import this module lazily, so `--help` never pays for importing the SDK.
+"""
+import os
+import socket
+import ssl
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import urlsplit
+
+import docker
+import docker.errors
+import docker.tls
+import requests.exceptions
+
+from .errors import ContainerNotFound, DockerError, DockerUnreachable, UsageError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 2375
+DEFAULT_TLS_PORT = 2376
+ONE_SHOT_STATS_API = (1, 41)
+MAX_PARALLEL_REQUESTS = 256
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the daemon is: base_url for the SDK, and TLS files when TLS is used."""
+
+    base_url: str
+    tls: bool = False
+    verify: bool = False
+    ca_cert: Optional[str] = None
+    client_cert: Optional[str] = None
+    client_key: Optional[str] = None
+
+    @property
+    def display(self):
+        if self.base_url.startswith("unix://"):
+            return self.base_url
+        return self.base_url.replace("http://", "tcp://").replace("https://", "tcp://")
+
+
+def _tcp_url(host, port, tls):
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # IPv6 literal
+    return f"{'https' if tls else 'http'}://{host}:{port}"
+
+
+def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=None, tlscert=None,
+                     tlskey=None, environ=None):
+    """The Endpoint for -i/-p/TLS options and the docker CLI's variables (DECISIONS 3). Pure."""
+    environ = os.environ if environ is None else environ
+    verify = bool(tlsverify) or (tlsverify is None and bool(environ.get("DOCKER_TLS_VERIFY")))
+    use_tls = verify or bool(tls)
+    target = ip
+    if ip is None and port is None and environ.get("DOCKER_HOST"):
+        target = environ["DOCKER_HOST"]
+    default_port = DEFAULT_TLS_PORT if use_tls else DEFAULT_PORT
+    if target is None:
+        base_url = _tcp_url(DEFAULT_HOST, port or default_port, use_tls)
+    elif "://" in target:
+        scheme = target.partition("://")[0]
+        if scheme == "unix":
+            if port is not None:
+                raise UsageError("-p cannot be used with a unix:// socket")
+            return Endpoint(base_url=target)
+        if scheme not in ("tcp", "http", "https"):
+            raise UsageError(f"unsupported Docker URL '{target}' (use unix:// or tcp://)")
+        use_tls = use_tls or scheme == "https"
+        parts = urlsplit(target)
+        try:
+            url_port = parts.port
+        except ValueError:
+            raise UsageError(f"invalid port in Docker URL '{target}' (expected 1-65535)") from None
+        if not parts.hostname:
+            raise UsageError(f"Docker URL '{target}' has no host")
+        if url_port is not None and port is not None:
+            raise UsageError(f"-p conflicts with the port in '{target}'")
+        base_url = _tcp_url(parts.hostname, url_port or port or default_port, use_tls)
+    else:
+        if not target or any(c in target for c in "/ \t"):
+            raise UsageError(f"invalid Docker host '{target}'")
+        base_url = _tcp_url(target, port or default_port, use_tls)
+    if not use_tls:
+        return Endpoint(base_url=base_url)
+    cert_dir = environ.get("DOCKER_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".docker")
+    return Endpoint(
+        base_url=base_url, tls=True, verify=verify,
+        ca_cert=tlscacert or os.path.join(cert_dir, "ca.pem"),
+        client_cert=tlscert or os.path.join(cert_dir, "cert.pem"),
+        client_key=tlskey or os.path.join(cert_dir, "key.pem"),
+    )
+
+
+def endpoint_from_args(args):
+    return resolve_endpoint(args.docker_ip, args.docker_port, args.tls, args.tlsverify,
+                            args.tlscacert, args.tlscert, args.tlskey)
+
+
+def _reason(exc):
+    """A short reason for a connection failure, from the innermost cause."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return "cannot resolve the host name"
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, FileNotFoundError):
+            return "no such socket"
+        if isinstance(seen, PermissionError):
+            return "permission denied"
+        if isinstance(seen, (socket.timeout, TimeoutError)):
+            return "timed out"
+        if isinstance(seen, ssl.SSLError):
+            return f"TLS error: {seen.reason or seen}"
+        seen = seen.__cause__ or seen.__context__ or (
+            seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
+    text = str(exc)
+    for marker, reason in (("Connection refused", "connection refused"),
+                           ("Name or service not known", "cannot resolve the host name"),
+                           ("Temporary failure in name resolution", "cannot resolve the host name"),
+                           ("timed out", "timed out"), ("No such file", "no such socket")):
+        if marker in text:
+            return reason
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class DockerEngine:
+    """A connection to one Docker daemon; every method raises only our DockerError family."""
+
+    def __init__(self, endpoint, timeout=60, pool_size=10):
+        self.endpoint = endpoint
+        self.url = endpoint.display
+        self.timeout = timeout
+        tls = False
+        if endpoint.tls:
+            for path in filter(None, (endpoint.client_cert, endpoint.client_key) +
+                               ((endpoint.ca_cert,) if endpoint.verify else ())):
+                if not os.path.isfile(path):
+                    raise UsageError(f"TLS file not found: {path}")
+            tls = docker.tls.TLSConfig(client_cert=(endpoint.client_cert, endpoint.client_key),
+                                       ca_cert=endpoint.ca_cert if endpoint.verify else None,
+                                       verify=endpoint.verify)
+        with self.translated("connect"):
+            self.api = docker.APIClient(base_url=endpoint.base_url, version="auto", timeout=timeout,
+                                        tls=tls, max_pool_size=max(pool_size, 10))
+        self.api_version = tuple(int(x) for x in self.api.api_version.split("."))
+
+    @contextmanager
+    def translated(self, what):
+        """The single checkpoint: SDK and transport exceptions become our errors."""
+        try:
+            yield
+        except docker.errors.NotFound as exc:
+            raise ContainerNotFound(f"{what}: {exc.explanation or 'not found'}") from exc
+        except docker.errors.APIError as exc:
+            explanation = exc.explanation or str(exc)
+            if isinstance(explanation, bytes):
+                explanation = explanation.decode("utf-8", "replace")
+            raise DockerError(f"Docker daemon at {self.url}: {what}: {explanation.strip()}") from exc
+        except requests.exceptions.ReadTimeout as exc:
+            raise DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} "
+                                    f"within {self.timeout} s") from exc
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, OSError) as exc:
+            raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
+                                    f"{_reason(exc)}") from exc
+        except docker.errors.DockerException as exc:
+            raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
+                                    f"{_reason(exc)}") from exc
+
+    # ---- host -------------------------------------------------------------------------------
+
+    def ping(self):
+        """True when GET /_ping answers 200 OK."""
+        with self.translated("ping"):
+            response = self.api.get(self.api._url("/_ping"), timeout=self.timeout)
+        return response.status_code == 200 and response.text.strip() == "OK"
+
+    def info(self):
+        with self.translated("info"):
+            return self.api.info()
+
+    def images(self):
+        with self.translated("list images"):
+            return self.api.images(all=True)
+
+    def containers(self, all=False, size=False):
+        """GET /containers/json, newest first as the API returns them."""
+        with self.translated("list containers"):
+            return self.api.containers(all=all, size=size)
+
+    # ---- one container ----------------------------------------------------------------------
+
+    def inspect(self, container_id):
+        with self.translated(f"inspect {container_id[:12]}"):
+            return self.api.inspect_container(container_id)
+
+    def top(self, container_id):
+        with self.translated(f"top {container_id[:12]}"):
+            return self.api.top(container_id)
+
+    @property
+    def one_shot_stats(self):
+        return self.api_version >= ONE_SHOT_STATS_API
+
+    def stats(self, container_id):
+        """One stats sample: one-shot on API 1.41+, else the classic two-sample call (~1-2 s)."""
+        with self.translated(f"stats {container_id[:12]}"):
+            if self.one_shot_stats:
+                return self.api.stats(container_id, decode=True, stream=False, one_shot=True)
+            return self.api.stats(container_id, decode=True, stream=False)
+
+    def stats_many(self, container_ids):
+        """{id: sample} for every container, all requests in flight at once (the daemon answers on
+        a ~1 s collector tick shared by concurrent requests); a container that vanished is left out."""
+        def fetch(container_id):
+            try:
+                return container_id, self.stats(container_id)
+            except ContainerNotFound:
+                return container_id, None
+        ids = list(container_ids)
+        if not ids:
+            return {}
+        workers = min(len(ids), MAX_PARALLEL_REQUESTS)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(fetch, ids))
+        return {cid: sample for cid, sample in results if sample is not None}
+
+    def start(self, container_id):
+        with self.translated(f"start {container_id[:12]}"):
+            self.api.start(container_id)
+
+    def stop(self, container_id, wait):
+        with self.translated(f"stop {container_id[:12]}"):
+            # the HTTP call lasts up to `wait` seconds by design
+            self.api.timeout = max(self.timeout, wait + 30)
+            self.api.stop(container_id, timeout=wait)
+
+    def restart(self, container_id, wait):
+        with self.translated(f"restart {container_id[:12]}"):
+            self.api.timeout = max(self.timeout, wait + 30)
+            self.api.restart(container_id, timeout=wait)
+
+    def remove(self, container_id, force=False, link=False, volumes=False):
+        with self.translated(f"remove {container_id[:12]}"):
+            self.api.remove_container(container_id, v=volumes, link=link, force=force)
+
+    def exec_create(self, container_id, cmd):
+        with self.translated(f"exec in {container_id[:12]}"):
+            return self.api.exec_create(container_id, cmd, stdout=True, stderr=True)["Id"]
+
+    def exec_stream(self, exec_id):
+        """(stdout, stderr) chunks of a started exec; no read timeout, a job may run for hours."""
+        with self.translated("exec start"):
+            self.api.timeout = None
+            return self.api.exec_start(exec_id, stream=True, demux=True)
+
+    def exec_exit_code(self, exec_id):
+        with self.translated("exec inspect"):
+            return self.api.exec_inspect(exec_id)["ExitCode"]
+
+    def archive(self, container_id, path):
+        """(chunks of a tar stream, stat dict) of GET /containers/{id}/archive."""
+        with self.translated(f"archive {path} of {container_id[:12]}"):
+            return self.api.get_archive(container_id, path, chunk_size=1024 * 1024)
+
+    def events(self, since, until):
+        """Events between two UNIX times (float seconds), as a list of dicts."""
+        with self.translated("events"):
+            return list(self.api.events(since=since, until=until, decode=True))
+
+
+def connect(args, pool_size=10):
+    """A DockerEngine from the shared Docker options."""
+    return DockerEngine(endpoint_from_args(args), timeout=args.docker_timeout, pool_size=pool_size)

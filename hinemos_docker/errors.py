@@ -1,0 +1,67 @@
+"""Errors of the suite: one root, each class carrying the exit code the spec documents.
+
+cli.run() is the only place these become exit codes and one-line stderr messages.
+"""
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Return values of SEED-SPEC C.6."""
+
+    OK = 0
+    ABNORMAL = 1
+    # job scripts: the operation failed for one or more containers (a result, not an exception)
+    PARTIAL_FAILURE = 9
+
+
+class HinemosDockerError(Exception):
+    """Root of every error the scripts report; str(e) is the one line printed on stderr."""
+
+    exit_code = ExitCode.ABNORMAL
+
+
+class UsageError(HinemosDockerError):
+    """Bad or conflicting command-line options."""
+
+
+class DockerError(HinemosDockerError):
+    """The Docker Engine API answered with an error."""
+
+
+class DockerUnreachable(DockerError):
+    """The Docker daemon could not be reached (refused, timeout, unknown host, TLS)."""
+
+
+class ContainerNotFound(DockerError):
+    """A container named on the command line, or needed mid-run, does not exist."""
+
+
+class HinemosError(HinemosDockerError):
+    """The Hinemos manager could not be reached or answered with an HTTP error."""
+
+
+class HinemosFault(HinemosError):
+    """A SOAP fault from the manager; `name` is the fault class (FacilityDuplicate, ...)."""
+
+    def __init__(self, name, message, url=None):
+        self.name = name
+        self.fault_message = message
+        self.url = url
+        where = f" at {url}" if url else ""
+        super().__init__(f"Hinemos manager{where} raised {name}: {message}")
+
+
+class StateFileError(HinemosDockerError):
+    """The -k state file cannot be read, locked or written."""
+
+
+class SyslogError(HinemosDockerError):
+    """A syslog destination is invalid or unreachable."""
+
+
+class SnmpError(HinemosDockerError):
+    """An SNMP query failed (timeout, wrong community, missing OID)."""
+
+
+class OutputError(HinemosDockerError):
+    """A value cannot be printed in the Hinemos custom-monitor grammar."""
