@@ -8,8 +8,9 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional
 
 from .errors import ExitCode, HinemosDockerError, UsageError
 
@@ -56,7 +57,12 @@ class _HelpRequested(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with usage errors as UsageError (exit 1, never argparse's 2)."""
+    """argparse with usage errors as UsageError (exit 1, never argparse's 2), help to `stream`."""
+
+    stream = None
+
+    def print_help(self, file=None):
+        super().print_help(file or self.stream)
 
     def error(self, message):
         raise UsageError(message)
@@ -127,8 +133,10 @@ def docker_options(parser):
                        help="use TLS without verifying the daemon (docker --tls)")
     group.add_argument("--tlsverify", action="store_true", default=None,
                        help="use TLS and verify the daemon (docker --tlsverify; env DOCKER_TLS_VERIFY)")
-    group.add_argument("--tlscacert", metavar="FILE", help="CA certificate (default: DOCKER_CERT_PATH/ca.pem)")
-    group.add_argument("--tlscert", metavar="FILE", help="client certificate (default: DOCKER_CERT_PATH/cert.pem)")
+    group.add_argument("--tlscacert", metavar="FILE",
+                       help="CA certificate (default: DOCKER_CERT_PATH/ca.pem)")
+    group.add_argument("--tlscert", metavar="FILE",
+                       help="client certificate (default: DOCKER_CERT_PATH/cert.pem)")
     group.add_argument("--tlskey", metavar="FILE", help="client key (default: DOCKER_CERT_PATH/key.pem)")
     group.add_argument("--docker-timeout", metavar="SECONDS", type=positive_seconds, default=60,
                        help="timeout of one Docker API call (default: 60)")
@@ -234,12 +242,13 @@ def snmp_options(parser):
 
 # ---- the harness ---------------------------------------------------------------------------
 
-def build_parser(command):
+def build_parser(command, stream=None):
     parser = Parser(prog=command.prog, description=command.description, epilog=command.epilog,
                     allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter)
     for add_options in command.options:
         add_options(parser)
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.stream = stream
     return parser
 
 
@@ -249,7 +258,7 @@ def run(command, argv=None, stdout=None, stderr=None):
     console = Console(command.prog, stdout or sys.stdout, stderr or sys.stderr)
     debug = "--debug" in argv
     try:
-        args = build_parser(command).parse_args(argv)
+        args = build_parser(command, console.out).parse_args(argv)
     except _HelpRequested:
         return ExitCode.OK
     except UsageError as exc:

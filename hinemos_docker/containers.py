@@ -98,6 +98,16 @@ def select(containers, container_id=None, container_name_value=None):
     return matches
 
 
+def select_running(containers, container_id=None, container_name_value=None):
+    """The running containers chosen by -c/-n, for resource monitors (DECISIONS 22).
+
+    Pass every container (all=1) when -c/-n is given, so that a stopped match selects nothing
+    (exit 0) instead of failing as an unknown container; without -c/-n the running list will do.
+    """
+    return [c for c in select(containers, container_id, container_name_value)
+            if container_state(c) == "running"]
+
+
 def label_scopes(labels):
     """Scope facility IDs of the hinemosAssignScopeId label: split on ',', blanks trimmed,
     empty items and repeats dropped (DECISIONS 12)."""
@@ -119,7 +129,8 @@ def published_ports(ports):
     for port in ports or []:
         if port.get("PublicPort") is None:
             continue
-        text = f"{port.get('IP') or '0.0.0.0'}:{port['PublicPort']}->{port['PrivatePort']}/{port.get('Type', 'tcp')}"
+        host = f"{port.get('IP') or '0.0.0.0'}:{port['PublicPort']}"
+        text = f"{host}->{port['PrivatePort']}/{port.get('Type', 'tcp')}"
         if text not in published:
             published.append(text)
     return ", ".join(published)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import docker
 import docker.errors
 import docker.tls
+import requests.adapters
 import requests.exceptions
 
 from .errors import ContainerNotFound, DockerError, DockerUnreachable, UsageError
@@ -148,6 +149,11 @@ class DockerEngine:
         with self.translated("connect"):
             self.api = docker.APIClient(base_url=endpoint.base_url, version="auto", timeout=timeout,
                                         tls=tls, max_pool_size=max(pool_size, 10))
+            if not endpoint.base_url.startswith("unix://"):
+                # the SDK sizes only its unix-socket pool; over tcp requests keeps its default of 10
+                adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(pool_size, 10))
+                self.api.mount("http://", adapter)
+                self.api.mount("https://", adapter)
         self.api_version = tuple(int(x) for x in self.api.api_version.split("."))
 
     @contextmanager
@@ -156,12 +162,14 @@ class DockerEngine:
         try:
             yield
         except docker.errors.NotFound as exc:
-            raise ContainerNotFound(f"{what}: {exc.explanation or 'not found'}") from exc
+            reason = exc.explanation or "not found"
+            raise ContainerNotFound(f"{what}: {reason}", reason=reason) from exc
         except docker.errors.APIError as exc:
             explanation = exc.explanation or str(exc)
             if isinstance(explanation, bytes):
                 explanation = explanation.decode("utf-8", "replace")
-            raise DockerError(f"Docker daemon at {self.url}: {what}: {explanation.strip()}") from exc
+            raise DockerError(f"Docker daemon at {self.url}: {what}: {explanation.strip()}",
+                              reason=explanation.strip()) from exc
         except requests.exceptions.ReadTimeout as exc:
             raise DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} "
                                     f"within {self.timeout} s") from exc
@@ -211,15 +219,20 @@ class DockerEngine:
         """One stats sample: one-shot on API 1.41+, else the classic two-sample call (~1-2 s)."""
         with self.translated(f"stats {container_id[:12]}"):
             if self.one_shot_stats:
-                return self.api.stats(container_id, decode=True, stream=False, one_shot=True)
-            return self.api.stats(container_id, decode=True, stream=False)
+                return self.api.stats(container_id, stream=False, one_shot=True)
+            return self.api.stats(container_id, stream=False)
 
     def stats_many(self, container_ids):
         """{id: sample} for every container, all requests in flight at once (the daemon answers on
         a ~1 s collector tick shared by concurrent requests); a container that vanished is left out."""
+        return self.per_container(self.stats, container_ids)
+
+    def per_container(self, call, container_ids):
+        """{id: call(id)} with every call in flight at once (stats, top, inspect); a container
+        that vanished meanwhile is left out."""
         def fetch(container_id):
             try:
-                return container_id, self.stats(container_id)
+                return container_id, call(container_id)
             except ContainerNotFound:
                 return container_id, None
         ids = list(container_ids)
@@ -228,7 +241,7 @@ class DockerEngine:
         workers = min(len(ids), MAX_PARALLEL_REQUESTS)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(fetch, ids))
-        return {cid: sample for cid, sample in results if sample is not None}
+        return {cid: result for cid, result in results if result is not None}
 
     def start(self, container_id):
         with self.translated(f"start {container_id[:12]}"):
@@ -253,11 +266,20 @@ class DockerEngine:
         with self.translated(f"exec in {container_id[:12]}"):
             return self.api.exec_create(container_id, cmd, stdout=True, stderr=True)["Id"]
 
+    def _translated_chunks(self, chunks, what):
+        """The chunks of a streamed answer, with errors while reading them translated too."""
+        with self.translated(what):
+            yield from chunks
+
     def exec_stream(self, exec_id):
         """(stdout, stderr) chunks of a started exec; no read timeout, a job may run for hours."""
         with self.translated("exec start"):
             self.api.timeout = None
-            return self.api.exec_start(exec_id, stream=True, demux=True)
+            try:
+                chunks = self.api.exec_start(exec_id, stream=True, demux=True)
+            finally:
+                self.api.timeout = self.timeout  # later calls keep their timeout
+        return self._translated_chunks(chunks, "exec output")
 
     def exec_exit_code(self, exec_id):
         with self.translated("exec inspect"):
@@ -265,8 +287,10 @@ class DockerEngine:
 
     def archive(self, container_id, path):
         """(chunks of a tar stream, stat dict) of GET /containers/{id}/archive."""
-        with self.translated(f"archive {path} of {container_id[:12]}"):
-            return self.api.get_archive(container_id, path, chunk_size=1024 * 1024)
+        what = f"archive {path} of {container_id[:12]}"
+        with self.translated(what):
+            chunks, stat = self.api.get_archive(container_id, path, chunk_size=1024 * 1024)
+        return self._translated_chunks(chunks, what), stat
 
     def events(self, since, until):
         """Events between two UNIX times (float seconds), as a list of dicts."""

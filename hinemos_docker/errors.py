@@ -12,6 +12,9 @@ class ExitCode(IntEnum):
     ABNORMAL = 1
     # job scripts: the operation failed for one or more containers (a result, not an exception)
     PARTIAL_FAILURE = 9
+    # command job: the command could not be started in the container, as a shell reports it
+    COMMAND_NOT_EXECUTABLE = 126
+    COMMAND_NOT_FOUND = 127
 
 
 class HinemosDockerError(Exception):
@@ -25,7 +28,11 @@ class UsageError(HinemosDockerError):
 
 
 class DockerError(HinemosDockerError):
-    """The Docker Engine API answered with an error."""
+    """The Docker Engine API answered with an error; `reason` is the daemon's own words."""
+
+    def __init__(self, message, reason=None):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class DockerUnreachable(DockerError):
@@ -34,6 +41,18 @@ class DockerUnreachable(DockerError):
 
 class ContainerNotFound(DockerError):
     """A container named on the command line, or needed mid-run, does not exist."""
+
+
+class CommandNotStarted(HinemosDockerError):
+    """The job command could not be started in the container (not found, not executable)."""
+
+    def __init__(self, message, exit_code):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class LocalFileError(HinemosDockerError):
+    """A local file or directory (a download destination) cannot be created or written."""
 
 
 class HinemosError(HinemosDockerError):

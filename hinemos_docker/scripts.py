@@ -7,6 +7,8 @@ from .cli import main
 # documented script name (without .py) -> module defining COMMAND (or NAME_COMMAND after ':')
 SCRIPTS = {
     "MonitorDockerHostStatus": "hinemos_docker.commands.host_status",
+    "MonitorDockerContainerResourceMemory": "hinemos_docker.commands.memory",
+    "MonitorDockerContainerProcess": "hinemos_docker.commands.process",
 }
 
 

@@ -15,16 +15,20 @@ die() { printf 'test.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
 TIMINGS=()
+STEP='' STEP_T0=''
 # timed LABEL FUNCTION [ARGS...]: run a step, remember its duration, stop on failure
 timed() {
-    local label=$1 t0=$EPOCHREALTIME
+    STEP=$1 STEP_T0=$EPOCHREALTIME
     shift
-    log "== $label"
+    log "== $STEP"
     "$@"
-    TIMINGS+=("$(printf '%-13s %6ss' "$label" "$(since "$t0")")")
+    TIMINGS+=("$(printf '%-13s %6ss' "$STEP" "$(since "$STEP_T0")")")
+    STEP=
 }
 
+# on exit before pytest: what finished, and which step failed after how long
 print_timings() {
+    [[ -z $STEP ]] || TIMINGS+=("$(printf '%-13s %6ss  FAILED' "$STEP" "$(since "$STEP_T0")")")
     log "timings:"
     printf '  %s\n' "${TIMINGS[@]}"
 }

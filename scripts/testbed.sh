@@ -54,6 +54,15 @@ dk() {
         "$DOCKER_CLI" -H "unix://$DOCKER_SOCK" "$@"
 }
 
+# Is any live process named NAME running? (/proc scan: procps, and so pgrep, may be absent)
+running_named() {
+    local stat
+    for stat in /proc/[0-9]*/stat; do
+        alive "$(basename "$(dirname "$stat")")" "$1" && return 0
+    done
+    return 1
+}
+
 ping_unix() { curl -fsS --max-time 2 --unix-socket "$DOCKER_SOCK" http://localhost/_ping 2>/dev/null | grep -qx OK; }
 ping_tcp() { curl -fsS --max-time 2 "http://$DOCKER_TCP/_ping" 2>/dev/null | grep -qx OK; }
 
@@ -64,7 +73,7 @@ alive() {
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     state=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null) || return 1
     [[ -n $state && $state != Z && $state != X ]] || return 1
-    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$name"* ]]
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$name" ]]
 }
 
 # Pid recorded in FILE if that process is alive and is NAME; prints nothing otherwise.
@@ -172,10 +181,12 @@ dockerd_ours() {
     return 1
 }
 
+# Poll /_ping for up to 60 s; give up early if the dockerd we started (pid $1, optional) died.
 wait_docker_ping() {
-    local i
+    local pid=${1:-} i
     for ((i = 0; i < 600; i++)); do
         ping_unix && return 0
+        [[ -z $pid ]] || alive "$pid" dockerd || return 1
         sleep 0.1
     done
     return 1
@@ -184,7 +195,7 @@ wait_docker_ping() {
 start_dockerd() {
     if ping_unix; then
         log "dockerd: already answering on $DOCKER_SOCK"
-    elif pgrep -x dockerd >/dev/null; then
+    elif running_named dockerd; then
         # someone is starting it right now: a second daemon would unlink the live socket
         log "dockerd: a dockerd process exists; waiting for it"
         wait_docker_ping || die "dockerd is running but $DOCKER_SOCK did not answer /_ping within 60 s"
@@ -192,9 +203,10 @@ start_dockerd() {
         log "dockerd: starting (log $HD_TESTBED_DIR/dockerd.log)"
         spawn "$HD_TESTBED_DIR/dockerd.log" dockerd -H "unix://$DOCKER_SOCK" -H "tcp://$DOCKER_TCP" -p "$DOCKER_PIDFILE"
         local started=$!
-        if ! wait_docker_ping; then
+        if ! wait_docker_ping "$started"; then
             tail -n 20 "$HD_TESTBED_DIR/dockerd.log" >&2
-            die "dockerd did not answer /_ping within 60 s; log: $HD_TESTBED_DIR/dockerd.log"
+            die "dockerd exited or did not answer /_ping within 60 s (tcp $DOCKER_TCP busy?);" \
+                "log: $HD_TESTBED_DIR/dockerd.log"
         fi
         # the pid file is the daemon's own word; $! is the fallback (setsid execs without forking here)
         local pid
@@ -250,8 +262,8 @@ EOF
         # snmpd daemonises itself and writes the daemon's pid; -m '' skips ~300 MIB warnings
         SNMP_PERSISTENT_DIR=$HD_TESTBED_DIR/snmp-persist \
             snmpd -C -c "$HD_TESTBED_DIR/snmpd.conf" -m '' -Lf "$HD_TESTBED_DIR/snmpd.log" \
-            -p "$SNMPD_PIDFILE" -I -smux </dev/null >>"$HD_TESTBED_DIR/snmpd.log" 2>&1 9>&- ||
-            die "snmpd did not start (port $HD_SNMP_PORT busy?); log: $HD_TESTBED_DIR/snmpd.log"
+            -p "$SNMPD_PIDFILE" -I -smux </dev/null >>"$HD_TESTBED_DIR/snmpd.out" 2>&1 9>&- ||
+            die "snmpd did not start (port $HD_SNMP_PORT busy?); logs: $HD_TESTBED_DIR/snmpd.{log,out}"
     fi
     local i
     for ((i = 0; i < 50; i++)); do

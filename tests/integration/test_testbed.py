@@ -25,8 +25,9 @@ def test_dockerd_answers_on_tcp(testbed: Testbed) -> None:
 def test_image_runs_echo(testbed: Testbed, docker_cli: list[str]) -> None:
     name = f"hd-testbed-{uuid.uuid4().hex[:8]}"
     try:
+        label = f"{TEST_LABEL}=testbed"
         out = subprocess.run(
-            [*docker_cli, "run", "--name", name, "--label", f"{TEST_LABEL}=testbed", testbed.image, "echo", "ok"],
+            [*docker_cli, "run", "--name", name, "--label", label, testbed.image, "echo", "ok"],
             capture_output=True, text=True, timeout=60, check=True,
         )
         assert out.stdout.strip() == "ok"

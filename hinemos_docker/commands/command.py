@@ -1,0 +1,104 @@
+"""JobDockerContainerCommand.py: run a command in one running container through the Exec API;
+its stdout and stderr pass through as they come and its exit code is ours (SEED-SPEC 4.1,
+DECISIONS 27)."""
+import codecs
+import shlex
+
+from .. import cli, jobs
+from ..containers import container_name, container_state, short_id
+from ..errors import DockerError, DockerUnreachable, UsageError
+
+
+def _command_options(parser):
+    parser.add_argument("--shell", action="store_true",
+                        help="run COMMAND with sh -c in the container (pipes, redirections, $VARS); "
+                             "by default it is split like a shell would and run without one")
+    parser.add_argument("command", metavar="COMMAND",
+                        help='the command line to run, one argument (quote it: "find /root")')
+
+
+def command_vector(command, shell=False):
+    """The exec command vector of the COMMAND argument (DECISIONS 27)."""
+    if shell:
+        return ["sh", "-c", command]
+    try:
+        vector = shlex.split(command)
+    except ValueError as exc:
+        raise UsageError(f"cannot split COMMAND {command!r}: {exc}") from None
+    if not vector:
+        raise UsageError("COMMAND is empty")
+    return vector
+
+
+class Passthrough:
+    """One output stream of the command onto ours, flushed per chunk: raw bytes where our stream has
+    a binary buffer (Hinemos decodes them with its own job.stream.charset), UTF-8 text otherwise."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.binary = getattr(stream, "buffer", None)
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def write(self, data):
+        if self.binary is not None:
+            self.stream.flush()
+            self.binary.write(data)
+            self.binary.flush()
+        else:
+            self.stream.write(self.decoder.decode(data))
+            self.stream.flush()
+
+
+def main(args, console):
+    from ..docker_engine import connect
+    vector = command_vector(args.command, args.shell)
+    engine = connect(args)
+    container = jobs.select_one(engine.containers(all=True), args.container_id, args.container_name)
+    state = container_state(container)
+    if state != "running":
+        raise UsageError(f"container {short_id(container['Id'])} {container_name(container)} is {state}: "
+                         "a command runs only in a running container")
+    exec_id = engine.exec_create(container["Id"], vector)
+    out, err = Passthrough(console.out), Passthrough(console.err)
+    # the runtime's refusal to start the command arrives as the first stdout chunk: hold it back
+    held = b""
+    try:
+        for index, (stdout, stderr) in enumerate(engine.exec_stream(exec_id)):
+            if index == 0 and stdout and stdout.startswith(jobs.EXEC_FAILURE_MARK.encode()):
+                held = stdout
+                continue
+            if held:
+                out.write(held)
+                held = b""
+            if stdout:
+                out.write(stdout)
+            if stderr:
+                err.write(stderr)
+    except DockerUnreachable:
+        raise
+    except DockerError as exc:
+        failure = jobs.exec_start_failure(exc.reason)
+        if failure is None:
+            raise
+        raise jobs.command_not_started(container, failure) from exc
+    code = engine.exec_exit_code(exec_id)
+    if held:
+        failure = jobs.exec_start_failure(held.decode("utf-8", "replace"), code)
+        if failure is not None:
+            raise jobs.command_not_started(container, failure)
+        out.write(held)
+    if code is None:
+        raise DockerError(f"the Docker daemon at {engine.url} did not report the command's exit code")
+    return code
+
+
+COMMAND = cli.Command(
+    prog="JobDockerContainerCommand.py",
+    description="Run COMMAND in one running container (Docker Exec API) for a Hinemos command job: "
+                "its stdout and stderr pass through separately and its exit code is the script's.",
+    options=[cli.docker_options, cli.required_container_options, _command_options],
+    main=main,
+    epilog="exit status: the command's own; 127 when the command is not found in the container, "
+           "126 when it cannot be executed; 1 for the script's own errors (bad options, no or several "
+           "matching containers, a container that is not running, Docker unreachable)",
+)

@@ -1,0 +1,94 @@
+"""MonitorDockerContainerResourceMemory.py: memory usage of each running container relative to the
+host (default) or to its limit (--container), the host's usage excluding the containers
+(--with-host, over SNMP), or the raw cgroup figures (--all) (SEED-SPEC 3.4, DECISIONS 18-22)."""
+from .. import cli, containers, memory
+from ..errors import UsageError
+from ..output import count, emit, percent
+
+KEY_PREFIX = "host_mem_usage"
+HOST_KEY = f"{KEY_PREFIX}:host"
+
+
+def _mode_options(parser):
+    group = parser.add_argument_group("mode (default: usage relative to the host's memory)")
+    group.add_argument("--container", action="store_true",
+                       help="usage relative to the container's memory limit (the host's memory when "
+                            "it has none)")
+    group.add_argument("--with-host", action="store_true",
+                       help=f"add {HOST_KEY}: the host's memory usage excluding all running "
+                            "containers, read over SNMP (-sv/-sc/-sp)")
+    group.add_argument("--all", action="store_true",
+                       help="print the raw memory_stats.stats figures (keys suffixed :<ID> when the "
+                            "selection can hold several containers); not with --container/--with-host")
+
+
+def container_key(container_id):
+    return f"{KEY_PREFIX}:{containers.short_id(container_id, 8)}"
+
+
+def detail_measurements(samples, suffixed):
+    """Integer lines of each sample's memory_stats.stats, keys sorted per container, `<key>:<id8>`
+    when `suffixed`."""
+    return [count(f"{key}:{containers.short_id(cid, 8)}" if suffixed else key, value)
+            for cid, sample in samples.items() for key, value in memory.memory_details(sample)]
+
+
+def usage_measurements(rss_by_id, denominators):
+    """`host_mem_usage:<id8>` = 100 × rss / denominator for each container."""
+    return [percent(container_key(cid), memory.usage_percent(rss, denominators[cid]))
+            for cid, rss in rss_by_id.items()]
+
+
+def _host_line(args, console, rss_sum):
+    from ..snmp import host_memory
+    value, clamped = memory.host_excluding_containers(host_memory(args), rss_sum)
+    if clamped:
+        console.warn(f"{HOST_KEY}: the containers' rss exceeds the host's used memory "
+                     "(figures read at different moments); printed as 0")
+    return percent(HOST_KEY, value)
+
+
+def main(args, console):
+    if args.all and (args.container or args.with_host):
+        raise UsageError("--all cannot be combined with --container or --with-host")
+    from ..docker_engine import MAX_PARALLEL_REQUESTS, connect
+    engine = connect(args, pool_size=MAX_PARALLEL_REQUESTS)
+    selection = args.container_id or args.container_name
+    listed = engine.containers(all=bool(selection))
+    selected = [c["Id"] for c in containers.select_running(listed, args.container_id, args.container_name)]
+    # the host line subtracts every running container, whatever -c/-n selects
+    running = [c["Id"] for c in containers.select_running(listed)] if args.with_host else selected
+    samples = engine.stats_many(running)
+    if args.all:
+        # plain keys only when -c/-n designates one container, so keys never change with the
+        # number of containers that happen to run
+        suffixed = not selection or containers.is_pattern(selection)
+        emit(console, detail_measurements({cid: samples[cid] for cid in selected if cid in samples},
+                                          suffixed))
+        return 0
+    rss_all = {cid: memory.rss(samples[cid]) for cid in running if cid in samples}
+    rss_all = {cid: rss for cid, rss in rss_all.items() if rss is not None}  # stopped meanwhile
+    rss_selected = {cid: rss_all[cid] for cid in selected if cid in rss_all}
+    mem_total = engine.info()["MemTotal"]
+    if args.container:
+        inspected = engine.per_container(engine.inspect, rss_selected)
+        rss_selected = {cid: rss for cid, rss in rss_selected.items() if cid in inspected}
+        denominators = {cid: memory.memory_limit(inspected[cid], mem_total) for cid in rss_selected}
+    else:
+        denominators = dict.fromkeys(rss_selected, mem_total)
+    measurements = usage_measurements(rss_selected, denominators)
+    if args.with_host:
+        measurements.append(_host_line(args, console, sum(rss_all.values())))
+    emit(console, measurements)
+    return 0
+
+
+COMMAND = cli.Command(
+    prog="MonitorDockerContainerResourceMemory.py",
+    description="Memory usage (%) of each running Docker container, as Hinemos custom-monitor lines "
+                f"`{KEY_PREFIX}:<container ID>,<percent>`: rss relative to the host's memory (default) "
+                "or to the container's limit (--container), plus the host excluding the containers "
+                "(--with-host), or the raw memory figures (--all).",
+    options=[cli.docker_options, cli.container_options, cli.snmp_options, _mode_options],
+    main=main,
+)

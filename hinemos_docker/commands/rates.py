@@ -1,0 +1,105 @@
+"""Sampling shared by the rate monitors (CPU, disk, network; DECISIONS 15, 16, 22).
+
+Under the -k state file's lock: list the running containers chosen by -c/-n, fetch one one-shot
+stats sample of each (all requests in flight at once), and pair it with the previous run's sample.
+Containers without a usable previous sample (first run, new, restarted, a counter went back) get a
+second round of stats at once, which the daemon answers on its next collector tick (~1 s later).
+The state keeps the newest sample of each measured container by full ID; the command saves it only
+once the run has its values.
+"""
+from dataclasses import dataclass
+
+from .. import cli, containers, metrics
+from ..errors import DockerError
+from ..state import StateFile
+
+STATE_CONTAINERS = "containers"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Two samples of one container; `container` is its entry of GET /containers/json."""
+
+    container: dict
+    before: metrics.Sample
+    after: metrics.Sample
+
+    @property
+    def container_id(self):
+        return self.container["Id"]
+
+    @property
+    def name(self):
+        return containers.container_name(self.container)
+
+
+def selected_running(engine, args):
+    """Running containers chosen by -c/-n, in API order. Only an exact -c/-n lists all containers,
+    so that a stopped match selects nothing instead of failing as unknown (DECISIONS 22)."""
+    exact = any(value and not containers.is_pattern(value) for value in (args.container_id, args.container_name))
+    listed = engine.containers(all=exact)
+    return containers.select_running(listed, args.container_id, args.container_name)
+
+
+def fetch_samples(engine, container_ids):
+    """{id: Sample} of one stats round; containers that vanished or stopped meanwhile are left out."""
+    samples = {}
+    for container_id, stats in engine.stats_many(container_ids).items():
+        try:
+            sample = metrics.sample_from_stats(stats)
+        except ValueError as exc:
+            raise DockerError(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
+        if sample is not None:
+            samples[container_id] = sample
+    return samples
+
+
+def previous_samples(state):
+    """{id: Sample} kept by the previous run; entries that are not samples are ignored."""
+    kept = state.previous.get(STATE_CONTAINERS)
+    if not isinstance(kept, dict):
+        return {}
+    samples = {cid: metrics.sample_from_state(data) for cid, data in kept.items()}
+    return {cid: sample for cid, sample in samples.items() if sample is not None}
+
+
+def measure(engine, chosen, previous):
+    """An Interval for every chosen container still running: from its previous sample when that
+    continues into this run's sample, else between this run's two rounds."""
+    current = fetch_samples(engine, [c["Id"] for c in chosen])
+    fresh = [c["Id"] for c in chosen if c["Id"] in current
+             and not metrics.continues(previous.get(c["Id"]), current[c["Id"]], c.get("Status"))]
+    later = fetch_samples(engine, fresh) if fresh else {}
+    intervals = []
+    for container in chosen:
+        cid = container["Id"]
+        if cid in later:
+            intervals.append(Interval(container, current[cid], later[cid]))
+        elif cid in current and cid not in fresh:
+            intervals.append(Interval(container, previous[cid], current[cid]))
+    return intervals
+
+
+def state_data(intervals, **extra):
+    """What the state file keeps: the newest sample of each measured container (containers gone
+    are dropped), plus the command's own entries."""
+    kept = {i.container_id: metrics.sample_to_state(i.after) for i in intervals}
+    return {STATE_CONTAINERS: kept, **extra}
+
+
+def open_state(args, console):
+    """The locked -k state file (use with `with`)."""
+    return StateFile(args.key_id, cli.state_dir(args), console.warn)
+
+
+def container_intervals(args, state):
+    """Connect, select and measure: the Intervals of this run, in API order."""
+    from ..docker_engine import MAX_PARALLEL_REQUESTS, connect
+    engine = connect(args, pool_size=MAX_PARALLEL_REQUESTS)
+    return measure(engine, selected_running(engine, args), previous_samples(state))
+
+
+def unmeasured(console, interval, what):
+    """Warn that no value could be computed for a container (it restarted between the samples)."""
+    console.warn(f"{what}: no value for {interval.name} ({interval.container_id[:12]}): its counters went "
+                 "back between the two samples (restarted?); try again at the next interval")

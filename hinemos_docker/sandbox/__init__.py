@@ -1,0 +1,21 @@
+"""The stand-in Hinemos manager: a RepositoryEndpoint that behaves like the real one.
+
+It is the demo's embedded default and the integration tests' peer. Its contract is the real
+manager's (../shared/reference/hinemos-ws.md), served from the reference WSDL/XSD of 6.2 or 6.0.
+Stdlib only.
+
+    sandbox = start(port=0, data="/tmp/repo.json")   # serving in a background thread
+    sandbox.base_url    # http://127.0.0.1:PORT/HinemosWS
+    sandbox.calls       # Counter of SOAP operations received
+    sandbox.stop()
+"""
+from .model import Fault
+from .server import Sandbox
+from .soap import versions
+
+__all__ = ["Fault", "Sandbox", "start", "versions"]
+
+
+def start(port=0, data=None, version="6.2", user="hinemos", password="hinemos", host="127.0.0.1"):
+    """Start a stand-in serving in a background thread; returns it (.base_url, .calls, .stop())."""
+    return Sandbox(port=port, data=data, version=version, user=user, password=password, host=host).start()

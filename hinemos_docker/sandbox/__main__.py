@@ -1,0 +1,49 @@
+"""python -m hinemos_docker.sandbox: run the stand-in manager until SIGTERM or SIGINT.
+
+The first line of stdout is the base URL (e.g. http://127.0.0.1:PORT/HinemosWS), flushed at once,
+so a caller that started it with --port 0 can read where it listens.
+"""
+import argparse
+import signal
+import sys
+
+from . import soap
+from .server import Sandbox
+from .store import StoreError
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m hinemos_docker.sandbox",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8080, help="TCP port; 0 picks a free one (default 8080)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--data", required=True, help="JSON file holding the repository (created if absent)")
+    parser.add_argument("--version", default="6.2", choices=soap.versions(),
+                        help="WSDL version (default 6.2)")
+    parser.add_argument("--user", default="hinemos", help="login user (default hinemos)")
+    parser.add_argument("--password", default="hinemos", help="login password (default hinemos)")
+    parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")
+    args = parser.parse_args(argv)
+    try:
+        sandbox = Sandbox(port=args.port, data=args.data, version=args.version, user=args.user,
+                          password=args.password, host=args.host, verbose=args.verbose)
+    except (OSError, StoreError, ValueError) as e:
+        print(f"hinemos-sandbox: cannot start: {e}", file=sys.stderr)
+        return 1
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(sandbox.base_url, flush=True)
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults.
+
+Like the manager's JAX-WS endpoint: the WSDL and schemas are served without authentication with the
+serving address written into them; every POST checks the Authorization header by hand and answers a
+failure with an InvalidUserPass fault over HTTP 500 (never a 401 challenge); SOAP headers are
+ignored; every acknowledged write is persisted before the response is sent.
+"""
+import base64
+import binascii
+import collections
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from . import soap, store, writes
+from .model import Fault, JavaError
+from .repository import Repository
+
+ENDPOINT_PATH = "/HinemosWS/RepositoryEndpoint"
+_HOST_HEADER = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
+_BASE64_JUNK = re.compile(r"[^A-Za-z0-9+/]")
+# operation -> (function(repository, *args), whether it writes)
+OPERATIONS = {
+    "echo": (Repository.echo, False),
+    "getFacilityTree": (Repository.get_facility_tree, False),
+    "getNodeFacilityTree": (Repository.get_node_facility_tree, False),
+    "getNodeListAll": (Repository.get_node_list_all, False),
+    "getNode": (Repository.get_node, False),
+    "addNode": (writes.add_node, True),
+    "modifyNode": (writes.modify_node, True),
+    "deleteNode": (writes.delete_node, True),
+    "getFacilityList": (Repository.get_facility_list, False),
+    "getScope": (Repository.get_scope, False),
+    "addScope": (writes.add_scope, True),
+    "modifyScope": (writes.modify_scope, True),
+    "deleteScope": (writes.delete_scope, True),
+    "getNodeList": (Repository.get_node_list, False),
+    "getNodeScopeList": (Repository.get_node_scope_list, False),
+    "getFacilityIdList": (Repository.get_facility_id_list, False),
+    "getNodeFacilityIdList": (Repository.get_node_facility_id_list, False),
+    "assignNodeScope": (writes.assign_node_scope, True),
+    "releaseNodeScope": (writes.release_node_scope, True),
+    "isNode": (Repository.is_node_operation, False),
+    "setValid": (writes.set_valid, True),
+    "getPlatformList": (Repository.get_platform_list, False),
+}
+
+
+def decode_basic(token):
+    """commons-codec Base64.decodeBase64: both alphabets, characters outside them skipped, lenient padding."""
+    text = _BASE64_JUNK.sub("", token.replace("-", "+").replace("_", "/"))
+    text = text[: len(text) - len(text) % 4] if len(text) % 4 == 1 else text + "=" * (-len(text) % 4)
+    try:
+        return base64.b64decode(text)
+    except binascii.Error:
+        return b""
+
+
+class Sandbox:
+    """One stand-in manager: a repository, its data file, and an HTTP server on host:port."""
+
+    def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
+                 host="127.0.0.1", verbose=False):
+        self.schema = soap.schema(version)
+        self.version = version
+        self.user, self.password = user, password
+        self.data = data
+        self.verbose = verbose
+        self.calls = collections.Counter()
+        self.lock = threading.RLock()
+        state = store.load(data) if data is not None else None
+        self.repository = Repository(version, user, state)
+        self._saved = store.dump(self.repository.to_state())
+        if data is not None and state is None:
+            store.write(data, self._saved)
+        self.httpd = ThreadingHTTPServer((host, port), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.sandbox = self
+        bound_host, bound_port = self.httpd.server_address[:2]
+        shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+        self.base_url = f"http://{shown}:{bound_port}/HinemosWS"
+        self.endpoint_url = self.base_url + "/RepositoryEndpoint"
+        self.wsdl_url = self.endpoint_url + "?wsdl"
+        self._thread = None
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    def start(self):
+        """Serve in a background thread; returns self."""
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="hinemos-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self):
+        self.httpd.serve_forever()
+
+    def stop(self):
+        """Stop serving and close the socket (idempotent)."""
+        if self._thread is not None:
+            self.httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self.httpd.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- requests --------------------------------------------------------------------------------
+
+    def document(self, query, host):
+        """The WSDL (query 'wsdl') or schema ('xsd=N') with `host`'s base URL written in, or None."""
+        if query.lower() == "wsdl":
+            name = "RepositoryEndpoint.wsdl"
+        elif re.fullmatch(r"xsd=[0-9]+", query):
+            name = f"RepositoryEndpoint_xsd{int(query[4:])}.xsd"
+        else:
+            return None
+        try:
+            text = self.schema.file(name)
+        except OSError:
+            return None
+        base = f"http://{host}/HinemosWS" if host and _HOST_HEADER.fullmatch(host) else self.base_url
+        return text.replace(soap.REFERENCE_BASE_URL, base).encode("utf-8")
+
+    def handle(self, body, authorization):
+        """(HTTP status, SOAP envelope text) answering one POSTed request."""
+        try:
+            tag, wrapper = soap.parse_request(body)
+        except soap.SoapError as e:
+            return 500, soap.plain_fault("S:Client", str(e))
+        operation = tag.rsplit("}", 1)[-1]
+        if tag != f"{{{soap.NS_REPOSITORY}}}{operation}" or operation not in self.schema.operations():
+            return 500, soap.plain_fault("S:Client", f"Cannot find dispatch method for {tag}")
+        with self.lock:
+            self.calls[operation] += 1
+        if operation not in OPERATIONS:
+            return 500, soap.plain_fault("S:Server", f"{operation} is not served by the Hinemos stand-in")
+        function, writing = OPERATIONS[operation]
+        try:
+            self.authenticate(authorization)
+            args = self.schema.decode_request(wrapper)
+            with self.lock:
+                result = self._run(function, writing, args)
+        except Fault as f:
+            return 500, soap.fault(f.name, f.message, f.extra)
+        except JavaError as e:
+            return 500, soap.plain_fault("S:Server", str(e))
+        return 200, self.schema.response(operation, result)
+
+    def _run(self, function, writing, args):
+        try:
+            result = function(self.repository, *args)
+            if writing:
+                text = store.dump(self.repository.to_state())
+                if self.data is not None:
+                    store.write(self.data, text)
+                self._saved = text
+            return result
+        except Fault:
+            raise
+        except Exception as e:  # like the manager: anything unexpected is HinemosUnknown, nothing applied
+            if writing:
+                self.repository = Repository(self.version, self.user, json.loads(self._saved))
+            raise Fault("HinemosUnknown", str(e) or None) from e
+
+    def authenticate(self, header):
+        """HttpAuthenticator.getAccount + the password check, faults as the manager raises them."""
+        if header is None:
+            raise Fault("InvalidUserPass", "Authorization does not exist")
+        parts = header.split(" ")
+        if len(parts) < 2:
+            raise JavaError("1")  # ArrayIndexOutOfBoundsException inside the manager
+        account = decode_basic(parts[1]).decode("utf-8", errors="replace")
+        if ":" not in account:
+            raise JavaError("1")
+        user, password = account.split(":", 1)
+        if (user, password) != (self.user, self.password):
+            raise Fault("InvalidUserPass", f"user({user})/password is invalid combination")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "HinemosStandIn/1.0"
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        sandbox = self.server.sandbox
+        if url.path != ENDPOINT_PATH:
+            return self._send(404, b"Not Found", "text/plain; charset=utf-8")
+        if not url.query:
+            page = f'<html><body><p>RepositoryEndpoint <a href="?wsdl">{sandbox.wsdl_url}</a></p></body></html>'
+            return self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
+        document = sandbox.document(url.query, self.headers.get("Host"))
+        if document is None:
+            return self._send(404, b"Not Found", "text/plain; charset=utf-8")
+        self._send(200, document, "text/xml;charset=utf-8")
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        if urlsplit(self.path).path != ENDPOINT_PATH:
+            return self._send(404, b"Not Found", "text/plain; charset=utf-8")
+        status, envelope = self.server.sandbox.handle(body, self.headers.get("Authorization"))
+        self._send(status, envelope.encode("utf-8"), "text/xml;charset=utf-8")
+
+    def _send(self, status, body, content_type):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        if self.server.sandbox.verbose:
+            super().log_message(format, *args)

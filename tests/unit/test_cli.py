@@ -1,0 +1,152 @@
+"""The harness: usage errors exit 1 with one line, option types, credentials, Docker endpoints."""
+import argparse
+import io
+
+import pytest
+
+from hinemos_docker import cli
+from hinemos_docker.docker_engine import resolve_endpoint
+from hinemos_docker.errors import DockerUnreachable, UsageError
+
+
+def _command(main, options=(cli.docker_options,)):
+    return cli.Command(prog="T.py", description="test", options=list(options), main=main)
+
+
+def _run(command, *argv):
+    out, err = io.StringIO(), io.StringIO()
+    return cli.run(command, list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
+
+
+def test_help_exits_0():
+    code, out, _ = _run(_command(lambda a, c: 0), "--help")
+    assert code == 0 and "usage: T.py" in out
+
+
+@pytest.mark.parametrize("argv", [["-p", "0"], ["-p", "70000"], ["-p", "abc"], ["--unknown"], ["-i"]])
+def test_usage_errors_exit_1_with_one_line(argv):
+    code, out, err = _run(_command(lambda a, c: 0), *argv)
+    assert code == 1 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("T.py: ")
+
+
+def test_errors_become_one_line_and_their_exit_code():
+    def fail(args, console):
+        raise DockerUnreachable("cannot connect to the Docker daemon at tcp://x:1: connection refused")
+    code, _, err = _run(_command(fail))
+    assert (code, err) == (1, "T.py: cannot connect to the Docker daemon at tcp://x:1: connection refused\n")
+
+
+def test_unexpected_exception_is_one_line_and_traceback_only_with_debug():
+    def bug(args, console):
+        raise ZeroDivisionError("boom")
+    code, _, err = _run(_command(bug))
+    assert code == 1 and len(err.splitlines()) == 1 and "ZeroDivisionError: boom" in err
+    code, _, err = _run(_command(bug), "--debug")
+    assert code == 1 and "Traceback" in err
+
+
+def test_the_command_return_value_is_the_exit_code():
+    assert _run(_command(lambda a, c: 9))[0] == 9
+    assert _run(_command(lambda a, c: None))[0] == 0
+
+
+@pytest.mark.parametrize("text, expected", [("1", 1), ("2375", 2375), ("65535", 65535)])
+def test_port_number(text, expected):
+    assert cli.port_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0", "65536", "-1", "abc", "", "1.5"])
+def test_bad_port_number(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.port_number(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("127.0.0.1:514", ("127.0.0.1", 514)), ("loghost:1514", ("loghost", 1514)), ("[::1]:514", ("::1", 514)),
+])
+def test_host_port(text, expected):
+    assert cli.host_port(text) == expected
+
+
+@pytest.mark.parametrize("text", ["127.0.0.1", "127.0.0.1:", "host:abc", "host:0", ":514", "a:b:c"])
+def test_bad_host_port(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.host_port(text)
+
+
+@pytest.mark.parametrize("text", ["hoge", "docker_host1_CONTAINER_CPU", "a.b@c-d"])
+def test_key_id(text):
+    assert cli.key_id(text) == text
+
+
+@pytest.mark.parametrize("text", ["", "../etc/passwd", "a/b", "a b", "キー"])
+def test_bad_key_id(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.key_id(text)
+
+
+@pytest.mark.parametrize("text", ["", "docker host", "a/b", "_ROOT_", "x" * 513])
+def test_bad_facility_id(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.facility_id(text)
+
+
+def test_credentials_from_options_environment_and_defaults(tmp_path):
+    args = argparse.Namespace(hinemos_user=None, hinemos_password_file=None)
+    assert cli.hinemos_credentials(args, {}) == ("hinemos", "hinemos")
+    assert cli.hinemos_credentials(args, {"HINEMOS_USER": "u", "HINEMOS_PASSWORD": "p"}) == ("u", "p")
+    secret = tmp_path / "pw"
+    secret.write_text("s3cret\n")
+    args = argparse.Namespace(hinemos_user="admin", hinemos_password_file=str(secret))
+    assert cli.hinemos_credentials(args, {"HINEMOS_PASSWORD": "ignored"}) == ("admin", "s3cret")
+    args.hinemos_password_file = str(tmp_path / "missing")
+    with pytest.raises(UsageError, match="cannot read password file"):
+        cli.hinemos_credentials(args, {})
+
+
+def test_state_dir_option_environment_default():
+    args = argparse.Namespace(state_dir=None)
+    assert cli.state_dir(args, {}) == "/tmp"
+    assert cli.state_dir(args, {"HINEMOS_DOCKER_STATE_DIR": "/var/lib/x"}) == "/var/lib/x"
+    args.state_dir = "/srv"
+    assert cli.state_dir(args, {"HINEMOS_DOCKER_STATE_DIR": "/var/lib/x"}) == "/srv"
+
+
+@pytest.mark.parametrize("kwargs, environ, url", [
+    ({}, {}, "http://127.0.0.1:2375"),
+    ({"ip": "docker_host1"}, {}, "http://docker_host1:2375"),
+    ({"ip": "10.0.200.123", "port": 4243}, {}, "http://10.0.200.123:4243"),
+    ({"ip": "::1"}, {}, "http://[::1]:2375"),
+    ({"ip": "tcp://h:2000"}, {}, "http://h:2000"),
+    ({"ip": "tcp://h"}, {}, "http://h:2375"),
+    ({"ip": "tcp://h", "port": 3000}, {}, "http://h:3000"),
+    ({"ip": "unix:///var/run/docker.sock"}, {}, "unix:///var/run/docker.sock"),
+    # DOCKER_HOST wins over the default only when neither -i nor -p is given
+    ({}, {"DOCKER_HOST": "unix:///run/d.sock"}, "unix:///run/d.sock"),
+    ({"port": 2375}, {"DOCKER_HOST": "unix:///run/d.sock"}, "http://127.0.0.1:2375"),
+    ({"ip": "h"}, {"DOCKER_HOST": "tcp://other:1"}, "http://h:2375"),
+])
+def test_resolve_endpoint(kwargs, environ, url):
+    endpoint = resolve_endpoint(environ=environ, **kwargs)
+    assert endpoint.base_url == url and not endpoint.tls
+
+
+def test_tls_follows_the_docker_cli_conventions():
+    endpoint = resolve_endpoint(ip="h", environ={"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "/certs"})
+    assert endpoint.base_url == "https://h:2376" and endpoint.verify
+    assert (endpoint.ca_cert, endpoint.client_cert, endpoint.client_key) == (
+        "/certs/ca.pem", "/certs/cert.pem", "/certs/key.pem")
+    endpoint = resolve_endpoint(ip="h", tls=True, tlscert="/c.pem", environ={"DOCKER_CERT_PATH": "/certs"})
+    assert endpoint.tls and not endpoint.verify and endpoint.client_cert == "/c.pem"
+    assert endpoint.display == "tcp://h:2376"
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"ip": "unix:///s", "port": 1}, {"ip": "ftp://h"}, {"ip": "tcp://h:99999"},
+    {"ip": "tcp://h:1", "port": 2},
+    {"ip": "tcp://"}, {"ip": "bad host"},
+])
+def test_bad_endpoints(kwargs):
+    with pytest.raises(UsageError):
+        resolve_endpoint(environ={}, **kwargs)
