@@ -4,11 +4,11 @@ from pathlib import Path
 from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
-BIN_SCRIPTS = sorted(str(p.relative_to(HERE)) for p in (HERE / "bin").glob("*.py"))
+PYTHON_SCRIPTS = sorted(str(p.relative_to(HERE)) for p in (HERE / "bin").glob("*.py"))
+# the cron wrapper RepositoryDockerNode.sh is installed beside them
+BIN_SCRIPTS = PYTHON_SCRIPTS + sorted(str(p.relative_to(HERE)) for p in (HERE / "bin").glob("*.sh"))
 # console entry points under the documented names without ".py"
-ENTRY_POINTS = [
-    f"{Path(p).stem} = hinemos_docker.scripts:{Path(p).stem}" for p in BIN_SCRIPTS
-]
+ENTRY_POINTS = [f"{Path(p).stem} = hinemos_docker.scripts:{Path(p).stem}" for p in PYTHON_SCRIPTS]
 
 setup(
     name="hinemos-docker",

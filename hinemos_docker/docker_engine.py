@@ -218,9 +218,13 @@ class DockerEngine:
     def stats(self, container_id):
         """One stats sample: one-shot on API 1.41+, else the classic two-sample call (~1-2 s)."""
         with self.translated(f"stats {container_id[:12]}"):
-            if self.one_shot_stats:
-                return self.api.stats(container_id, stream=False, one_shot=True)
-            return self.api.stats(container_id, stream=False)
+            try:
+                if self.one_shot_stats:
+                    return self.api.stats(container_id, stream=False, one_shot=True)
+                return self.api.stats(container_id, stream=False)
+            except requests.exceptions.JSONDecodeError:
+                # the daemon answers 200 with an empty body when the container goes away meanwhile
+                raise ContainerNotFound(f"stats {container_id[:12]}: the container went away") from None
 
     def stats_many(self, container_ids):
         """{id: sample} for every container, all requests in flight at once (the daemon answers on
@@ -293,7 +297,8 @@ class DockerEngine:
         return self._translated_chunks(chunks, what), stat
 
     def events(self, since, until):
-        """Events between two UNIX times (float seconds), as a list of dicts."""
+        """Events between two UNIX times, both ends inclusive, as a list of dicts; give the times as
+        `SECONDS.NNNNNNNNN` text to be exact to the nanosecond (a float keeps only ~0.2 us)."""
         with self.translated("events"):
             return list(self.api.events(since=since, until=until, decode=True))
 

@@ -52,7 +52,7 @@ class CommandNotStarted(HinemosDockerError):
 
 
 class LocalFileError(HinemosDockerError):
-    """A local file or directory (a download destination) cannot be created or written."""
+    """A local file or directory (a download destination, the event LOGFILE) cannot be created or written."""
 
 
 class HinemosError(HinemosDockerError):

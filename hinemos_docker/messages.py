@@ -45,8 +45,8 @@ CATALOGUE = {
                                   "Assigning Docker container nodes to scope {scope}."),
     "assigning": ("{x} を割り当てます。", "Assigning {x}."),
     "assigned_skip": ("{x} は既に割り当てられています。[skip]", "{x} is already assigned. [skip]"),
-    "scope_unusable_skip": ("[skip] スコープ {scope} が使えないため、割り当てをスキップします。",
-                            "[skip] Scope {scope} cannot be used; skipping the assignment."),
+    "scope_unusable_skip": ("[skip] スコープ {scope} が使えないため、スキップします。",
+                            "[skip] Scope {scope} cannot be used; skipping."),
     # label scopes (Add, then Update)
     "assigning_label_scopes": ("{fid} をラベルにあるスコープへ割り当てます。対象スコープ {scopes}",
                                "Assigning {fid} to the scopes in its label. Target scopes {scopes}"),

@@ -8,7 +8,7 @@ is not positive, a figure is missing), so that no negative or made-up value reac
 import calendar
 import re
 from dataclasses import asdict, dataclass, fields
-from typing import Optional, Tuple
+from typing import Optional
 
 NS_PER_S = 1_000_000_000
 _READ_TIME_RE = re.compile(
@@ -26,7 +26,7 @@ class Sample:
 
     read_ns: int
     cpu_total: int
-    percpu: Optional[Tuple[int, ...]]
+    percpu: Optional[tuple]
     online_cpus: Optional[int]
     disk_read: int
     disk_write: int
@@ -211,8 +211,9 @@ def cpu_percent_per_core(before, after):
 
 
 def share_of_host(percent, online_cpus):
-    """A container's CPU percent as a percent of the whole host (DECISIONS 17, --with-host)."""
-    return percent / online_cpus
+    """A container's CPU percent as a percent of the whole host (DECISIONS 17, --with-host); None
+    when the daemon did not say how many CPUs are online."""
+    return percent / online_cpus if online_cpus else None
 
 
 HOST_CPU_COUNTERS = ("user", "nice", "system", "idle", "wait")

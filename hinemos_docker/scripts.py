@@ -6,8 +6,23 @@ from .cli import main
 
 # documented script name (without .py) -> module defining COMMAND (or NAME_COMMAND after ':')
 SCRIPTS = {
+    "JobDockerContainerCommand": "hinemos_docker.commands.command",
+    "FileDockerContainerDownload": "hinemos_docker.commands.download",
+    "JobDockerContainerStart": "hinemos_docker.commands.jobs:START_COMMAND",
+    "JobDockerContainerStop": "hinemos_docker.commands.jobs:STOP_COMMAND",
+    "JobDockerContainerRestart": "hinemos_docker.commands.jobs:RESTART_COMMAND",
+    "JobDockerContainerRm": "hinemos_docker.commands.jobs:RM_COMMAND",
     "MonitorDockerHostStatus": "hinemos_docker.commands.host_status",
+    "RepositoryDockerNodeAdd": "hinemos_docker.commands.repository:ADD",
+    "RepositoryDockerNodeDelete": "hinemos_docker.commands.repository:DELETE",
+    "RepositoryDockerNodeUpdate": "hinemos_docker.commands.repository:UPDATE",
+    "MonitorDockerHostEvent": "hinemos_docker.commands.events",
+    "MonitorDockerContainerStatus": "hinemos_docker.commands.container_status",
+    "MonitorDockerContainerResourceCpu": "hinemos_docker.commands.cpu",
+    "MonitorDockerContainerRepositoryCPU": "hinemos_docker.commands.cpu:ALIAS_COMMAND",
     "MonitorDockerContainerResourceMemory": "hinemos_docker.commands.memory",
+    "MonitorDockerContainerResourceDisk": "hinemos_docker.commands.disk",
+    "MonitorDockerContainerResourceNetwork": "hinemos_docker.commands.network",
     "MonitorDockerContainerProcess": "hinemos_docker.commands.process",
 }
 

@@ -49,6 +49,25 @@ class Passthrough:
             self.stream.flush()
 
 
+def pass_through(chunks, console):
+    """Copy the command's output to ours as it comes; return the first stdout chunk held back when
+    it may be the runtime's refusal to start the command (b"" when nothing is held)."""
+    out, err = Passthrough(console.out), Passthrough(console.err)
+    held = b""
+    for index, (stdout, stderr) in enumerate(chunks):
+        if index == 0 and stdout and stdout.startswith(jobs.EXEC_FAILURE_MARK.encode()):
+            held = stdout
+            continue
+        if held:
+            out.write(held)
+            held = b""
+        if stdout:
+            out.write(stdout)
+        if stderr:
+            err.write(stderr)
+    return held
+
+
 def main(args, console):
     from ..docker_engine import connect
     vector = command_vector(args.command, args.shell)
@@ -59,24 +78,11 @@ def main(args, console):
         raise UsageError(f"container {short_id(container['Id'])} {container_name(container)} is {state}: "
                          "a command runs only in a running container")
     exec_id = engine.exec_create(container["Id"], vector)
-    out, err = Passthrough(console.out), Passthrough(console.err)
-    # the runtime's refusal to start the command arrives as the first stdout chunk: hold it back
-    held = b""
     try:
-        for index, (stdout, stderr) in enumerate(engine.exec_stream(exec_id)):
-            if index == 0 and stdout and stdout.startswith(jobs.EXEC_FAILURE_MARK.encode()):
-                held = stdout
-                continue
-            if held:
-                out.write(held)
-                held = b""
-            if stdout:
-                out.write(stdout)
-            if stderr:
-                err.write(stderr)
+        held = pass_through(engine.exec_stream(exec_id), console)
     except DockerUnreachable:
         raise
-    except DockerError as exc:
+    except DockerError as exc:  # a newer daemon refuses the command at exec start
         failure = jobs.exec_start_failure(exc.reason)
         if failure is None:
             raise
@@ -86,7 +92,7 @@ def main(args, console):
         failure = jobs.exec_start_failure(held.decode("utf-8", "replace"), code)
         if failure is not None:
             raise jobs.command_not_started(container, failure)
-        out.write(held)
+        Passthrough(console.out).write(held)
     if code is None:
         raise DockerError(f"the Docker daemon at {engine.url} did not report the command's exit code")
     return code

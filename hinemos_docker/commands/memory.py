@@ -4,6 +4,7 @@ host (default) or to its limit (--container), the host's usage excluding the con
 from .. import cli, containers, memory
 from ..errors import UsageError
 from ..output import count, emit, percent
+from .rates import selected_running
 
 KEY_PREFIX = "host_mem_usage"
 HOST_KEY = f"{KEY_PREFIX}:host"
@@ -53,15 +54,16 @@ def main(args, console):
         raise UsageError("--all cannot be combined with --container or --with-host")
     from ..docker_engine import MAX_PARALLEL_REQUESTS, connect
     engine = connect(args, pool_size=MAX_PARALLEL_REQUESTS)
-    selection = args.container_id or args.container_name
-    listed = engine.containers(all=bool(selection))
-    selected = [c["Id"] for c in containers.select_running(listed, args.container_id, args.container_name)]
-    # the host line subtracts every running container, whatever -c/-n selects
-    running = [c["Id"] for c in containers.select_running(listed)] if args.with_host else selected
+    selected = [c["Id"] for c in selected_running(engine, args)]
+    running = selected
+    if args.with_host:
+        # the host line subtracts every running container, whatever -c/-n selects
+        running = list(dict.fromkeys(selected + [c["Id"] for c in engine.containers()]))
     samples = engine.stats_many(running)
     if args.all:
         # plain keys only when -c/-n designates one container, so keys never change with the
         # number of containers that happen to run
+        selection = args.container_id or args.container_name
         suffixed = not selection or containers.is_pattern(selection)
         emit(console, detail_measurements({cid: samples[cid] for cid in selected if cid in samples},
                                           suffixed))
@@ -91,4 +93,9 @@ COMMAND = cli.Command(
                 "(--with-host), or the raw memory figures (--all).",
     options=[cli.docker_options, cli.container_options, cli.snmp_options, _mode_options],
     main=main,
+    epilog="output: one line per running container, in the daemon's order, e.g. "
+           f"{KEY_PREFIX}:4dfd0a12,0.24; --with-host adds {HOST_KEY},<percent>; --all prints "
+           "one <figure>[:<ID>],<integer> line per memory figure\n"
+           "exit status: 0 normal (also when a named container is stopped: no line), 1 abnormal "
+           "(bad options, no such container, Docker daemon or SNMP agent unreachable)",
 )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .. import cli, containers, metrics
 from ..errors import DockerError
+from ..output import Measurement, emit
 from ..state import StateFile
 
 STATE_CONTAINERS = "containers"
@@ -36,7 +37,8 @@ class Interval:
 def selected_running(engine, args):
     """Running containers chosen by -c/-n, in API order. Only an exact -c/-n lists all containers,
     so that a stopped match selects nothing instead of failing as unknown (DECISIONS 22)."""
-    exact = any(value and not containers.is_pattern(value) for value in (args.container_id, args.container_name))
+    exact = any(value and not containers.is_pattern(value)
+                for value in (args.container_id, args.container_name))
     listed = engine.containers(all=exact)
     return containers.select_running(listed, args.container_id, args.container_name)
 
@@ -100,6 +102,41 @@ def container_intervals(args, state):
 
 
 def unmeasured(console, interval, what):
-    """Warn that no value could be computed for a container (it restarted between the samples)."""
-    console.warn(f"{what}: no value for {interval.name} ({interval.container_id[:12]}): its counters went "
-                 "back between the two samples (restarted?); try again at the next interval")
+    """Warn that a container gets no line: its two samples give no trustworthy value (it restarted
+    between them, or the daemon left a figure out)."""
+    console.warn(f"{what}: no value for {interval.name} ({interval.container_id[:12]}): its samples "
+                 "do not give one (restarted between them?); it is measured again next run")
+
+
+def rate_measurements(console, intervals, counters):
+    """`<prefix>:<id8>,<per second>` for each (prefix, Sample counter) of each container, in API
+    order; a container whose samples give no value for one of them gets no line at all."""
+    measurements = []
+    for interval in intervals:
+        values = [(prefix, metrics.per_second(interval.before, interval.after, counter))
+                  for prefix, counter in counters]
+        if any(value is None for _, value in values):
+            unmeasured(console, interval, ", ".join(prefix for prefix, _ in counters))
+            continue
+        short = containers.short_id(interval.container_id, 8)
+        measurements += [Measurement(f"{prefix}:{short}", value) for prefix, value in values]
+    return measurements
+
+
+def run_rate_monitor(args, console, counters):
+    """The whole run of the disk and network monitors: measure, keep the samples, print the rates."""
+    with open_state(args, console) as state:
+        intervals = container_intervals(args, state)
+        measurements = rate_measurements(console, intervals, counters)
+        state.save(state_data(intervals))
+    emit(console, measurements)
+    return 0
+
+
+def rate_command(prog, description, value_options, counters):
+    """The Command of a monitor printing, per container, the rates `counters(args)` chooses."""
+    return cli.Command(
+        prog=prog, description=description,
+        options=[cli.docker_options, cli.container_options, cli.state_options, value_options],
+        main=lambda args, console: run_rate_monitor(args, console, counters(args)),
+    )

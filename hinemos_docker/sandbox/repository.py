@@ -53,6 +53,7 @@ class Repository:
         self.facilities = {}
         self.children = {ROOT_ID: {}}
         self.used = {}  # facility id -> messages of the settings that reference it (UsedFacility)
+        self._compact = {}  # facility id -> (node record, its compact form) for to_state()
         if state is None:
             stamp = now_ms()
             for parent, scope in builtin_scopes(version):
@@ -72,8 +73,14 @@ class Repository:
         facilities = {}
         for fid, record in self.facilities.items():
             if record["facilityType"] == TYPE_NODE:
-                record = {k: v for k, v in record.items() if self.defaults.get(k, ...) != v}
+                cached = self._compact.get(fid)
+                if cached is None or cached[0] is not record:  # node writes replace the record
+                    cached = self._compact[fid] = (record, {k: v for k, v in record.items()
+                                                            if self.defaults.get(k, ...) != v})
+                record = cached[1]
             facilities[fid] = record
+        for fid in [f for f in self._compact if f not in self.facilities]:
+            del self._compact[fid]
         return {"format": STATE_FORMAT, "version": self.version, "facilities": facilities,
                 "children": {p: list(c) for p, c in self.children.items()}, "used": self.used}
 
@@ -140,6 +147,7 @@ class Repository:
     def facility_record(self, record):
         data = {k: record[k] for k in self.facility_fields if k in record}
         data["builtInFlg"] = record["facilityType"] == TYPE_SCOPE and self.is_builtin(record["facilityId"])
+        data["notReferFlg"] = False  # the login user (an administrator) may refer to everything
         return data
 
     def partial_node(self, record):

@@ -74,7 +74,7 @@ class Sandbox:
         self.repository = Repository(version, user, state)
         self._saved = store.dump(self.repository.to_state())
         if data is not None and state is None:
-            store.write(data, self._saved)
+            store.write(data, self._saved)  # a new data file holds the fresh repository at once
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.sandbox = self
@@ -109,6 +109,27 @@ class Sandbox:
 
     def __exit__(self, *exc):
         self.stop()
+
+    # -- test and demo hooks (not part of the manager's contract) --------------------------------
+
+    def reset(self):
+        """Back to a fresh manager's repository (built-in scopes only), persisted; counters cleared."""
+        with self.lock:
+            self.repository = Repository(self.version, self.user)
+            self._persist()
+            self.calls.clear()
+
+    def mark_used(self, facility_id, *messages):
+        """Pretend settings reference `facility_id` (deleting it raises UsedFacility); none: clear."""
+        with self.lock:
+            self.repository.mark_used(facility_id, *messages)
+            self._persist()
+
+    def _persist(self):
+        text = store.dump(self.repository.to_state())
+        if self.data is not None:
+            store.write(self.data, text)
+        self._saved = text
 
     # -- requests --------------------------------------------------------------------------------
 
@@ -156,10 +177,7 @@ class Sandbox:
         try:
             result = function(self.repository, *args)
             if writing:
-                text = store.dump(self.repository.to_state())
-                if self.data is not None:
-                    store.write(self.data, text)
-                self._saved = text
+                self._persist()
             return result
         except Fault:
             raise
@@ -193,7 +211,8 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path != ENDPOINT_PATH:
             return self._send(404, b"Not Found", "text/plain; charset=utf-8")
         if not url.query:
-            page = f'<html><body><p>RepositoryEndpoint <a href="?wsdl">{sandbox.wsdl_url}</a></p></body></html>'
+            link = f"<a href=\"?wsdl\">{sandbox.wsdl_url}</a>"
+            page = f"<html><body><p>RepositoryEndpoint {link}</p></body></html>"
             return self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
         document = sandbox.document(url.query, self.headers.get("Host"))
         if document is None:

@@ -84,6 +84,15 @@ def test_both_selections_at_once_are_refused():
         containers.select(LISTING, container_id="f*", container_name_value="web")
 
 
+def test_resource_monitors_select_running_containers_only():
+    # DECISIONS 22: a stopped match selects nothing, an unknown exact name is still an error
+    assert containers.select_running(LISTING) == [LISTING[0]]
+    assert containers.select_running(LISTING, container_name_value="conteiner*") == [LISTING[0]]
+    assert containers.select_running(LISTING, container_name_value="conteiner_B") == []
+    with pytest.raises(ContainerNotFound):
+        containers.select_running(LISTING, container_name_value="conteiner")
+
+
 def test_name_ignores_link_aliases_and_leading_slash():
     assert containers.container_name({"Id": "x" * 64, "Names": ["/other/alias", "/db"]}) == "db"
 

@@ -1,0 +1,99 @@
+"""MonitorDockerHostEvent.py: Docker events since the previous run, sent as syslog messages and/or
+appended to a file (SEED-SPEC 3.2, DECISIONS 24).
+
+The window under -k advances only after every destination took every event: a run that fails
+exits 1 and the next run reads the same events again (none is lost).
+"""
+import os
+import time
+from contextlib import ExitStack
+
+from .. import cli, events, syslog, syslog_format
+from ..errors import LocalFileError, UsageError
+from ..state import StateFile
+
+
+def _logfile_option(parser):
+    parser.add_argument("-f", "--logfile", metavar="LOGFILE",
+                        help="file to which one line per event is appended (created if missing); "
+                             "-s, -f or both are required")
+
+
+class LogFile:
+    """LOGFILE opened for appending before anything is sent; lines reach the disk on write()."""
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            self.handle = open(path, "a", encoding="utf-8")
+        except OSError as exc:
+            raise LocalFileError(f"cannot write LOGFILE {path}: {exc.strerror or exc}") from None
+
+    def write(self, lines):
+        try:
+            self.handle.write("".join(f"{line}\n" for line in lines))
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+        except OSError as exc:
+            raise LocalFileError(f"cannot write LOGFILE {self.path}: {exc.strerror or exc}") from None
+
+    def close(self):
+        self.handle.close()
+
+
+def read_window(engine, previous, warn):
+    """(Window, every event the daemon returned for it, daemon ID), `now` by the daemon's clock."""
+    info = engine.info()
+    daemon_id = info.get("ID", "")
+    now = events.daemon_time_ns(info.get("SystemTime")) or time.time_ns()
+    window, note = events.plan_window(previous, daemon_id, now)
+    if note:
+        warn(note)
+    returned = engine.events(events.docker_timestamp(window.since), events.docker_timestamp(window.until))
+    if events.possibly_truncated(len(returned)):
+        warn(f"the Docker daemon returned {len(returned)} events, about all it keeps "
+             f"({events.DAEMON_EVENT_BUFFER}): older events of this window may be lost; run more often")
+    return window, returned, daemon_id
+
+
+def deliver(args, lines, messages, warn):
+    """Open every destination first (nothing is sent if one is unusable), then send the syslog
+    messages, then append the lines to the file."""
+    with ExitStack() as stack:
+        logfile = LogFile(args.logfile) if args.logfile else None
+        if logfile:
+            stack.callback(logfile.close)
+        if args.syslog:
+            stack.enter_context(syslog.open_sender(args, warn)).send(messages)
+        if logfile:
+            logfile.write(lines)
+
+
+def main(args, console):
+    if not args.syslog and not args.logfile:
+        raise UsageError("one of -s SYSLOG_HOST:PORT and -f LOGFILE is required (both are allowed)")
+    from ..docker_engine import connect
+    engine = connect(args)
+    hostname = events.syslog_hostname(args.docker_ip, engine.endpoint.base_url)
+    if args.syslog:
+        syslog_format.check_hostname(hostname)
+    with StateFile(args.key_id, cli.state_dir(args), console.warn) as state:
+        window, returned, daemon_id = read_window(engine, state.previous, console.warn)
+        fresh = events.new_events(returned, window)
+        lines = [events.event_line(e, hostname) for e in fresh]
+        deliver(args, lines, [events.event_message(e, hostname) for e in fresh], console.warn)
+        state.save(events.state_after(window, returned, daemon_id))
+    for line in lines:  # what was delivered, for a person running it by hand
+        console.print(line)
+    return 0
+
+
+COMMAND = cli.Command(
+    prog="MonitorDockerHostEvent.py",
+    description="Docker events of one host for a Hinemos system-log monitor: every event since the "
+                "previous run (kept under -k; the last 300 s on a first run), sent as syslog "
+                "(HOSTNAME = the -i host) and/or appended to LOGFILE, each exactly once.",
+    options=[cli.docker_options, cli.state_options, cli.syslog_options, _logfile_option],
+    main=main,
+    epilog="lines (LOGFILE and stdout): YYYY-MM-DD HH:MM:SS <-i host> <event as compact JSON>",
+)

@@ -1,0 +1,145 @@
+"""Pure rules of the event monitor (SEED-SPEC 3.2, DECISIONS 24): which window of Docker events a
+run reads, which of them are new, what the -k state keeps, and how an event is written.
+
+Exactly once across runs. The daemon's GET /events?since=S&until=U returns its buffered events
+with S <= timeNano <= U (both ends inclusive, nanoseconds; moby daemon/events). A run reads
+[previous end - OVERLAP, now] and drops the events it remembers from the previous run's last
+OVERLAP ns; so an event stamped just before the previous end but published to the buffer after
+that query, or one a second-precision daemon would return twice, is still reported exactly once.
+`now` is the daemon's own clock (/info SystemTime), so a skewed clock never makes the call wait.
+"""
+import json
+import re
+from calendar import timegm
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from .syslog_format import SyslogMessage, report_line
+
+SECOND_NS = 1_000_000_000
+OVERLAP_NS = SECOND_NS
+FIRST_RUN_NS = 300 * SECOND_NS  # a first run reads the last 300 s (DECISIONS 24)
+# moby keeps only its last 256 events (daemon/events eventsLimit); a window that returns about
+# that many may have lost older ones. The slack covers events published after `until`.
+DAEMON_EVENT_BUFFER = 256
+BUFFER_SLACK = 8
+DEFAULT_HOSTNAME = "127.0.0.1"
+
+_RFC3339 = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?"
+                      r"(?:(Z)|([+-])(\d\d):(\d\d))$")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Events with since <= time <= until (ns), minus those already reported (`seen` keys)."""
+
+    since: int
+    until: int
+    seen: frozenset = frozenset()
+
+
+def daemon_time_ns(text):
+    """Nanoseconds since the epoch of an RFC 3339 time with up to 9 decimals, or None."""
+    match = _RFC3339.match(text or "")
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    fraction, zulu, sign, off_h, off_m = match.groups()[6:]
+    seconds = timegm((year, month, day, hour, minute, second))
+    if not zulu:
+        offset = (int(off_h) * 60 + int(off_m)) * 60
+        seconds -= offset if sign == "+" else -offset
+    return seconds * SECOND_NS + int((fraction or "0").ljust(9, "0"))
+
+
+def docker_timestamp(ns):
+    """The since/until text the daemon parses to the nanosecond: `SECONDS.NNNNNNNNN`."""
+    return f"{ns // SECOND_NS}.{ns % SECOND_NS:09d}"
+
+
+def event_time_ns(event):
+    """timeNano, or `time` in seconds from daemons older than API 1.22."""
+    if isinstance(event.get("timeNano"), int):
+        return event["timeNano"]
+    return int(event.get("time") or 0) * SECOND_NS
+
+
+def event_key(event):
+    """What tells two events apart: time, type, action and the object acted on."""
+    actor = event.get("Actor") or {}
+    return ":".join((str(event_time_ns(event)), event.get("Type") or "",
+                     event.get("Action") or event.get("status") or "",
+                     actor.get("ID") or event.get("id") or ""))
+
+
+def plan_window(previous, daemon_id, now_ns):
+    """(Window of this run, a note to warn about or None) from the previous run's state."""
+    first = Window(now_ns - FIRST_RUN_NS, now_ns)
+    if not previous:
+        return first, None
+    until, boundary = previous.get("until"), previous.get("boundary")
+    if not isinstance(until, int) or not isinstance(boundary, list):
+        return first, "the state file holds no event window; reading the last 300 s"
+    if previous.get("daemon") != daemon_id:
+        return first, "the state file is of another Docker daemon; reading the last 300 s"
+    if until > now_ns:
+        return first, ("the previous window ends after the daemon's current time (clock set "
+                       "back?); reading the last 300 s")
+    return Window(until - OVERLAP_NS, now_ns, frozenset(boundary)), None
+
+
+def _may_lie_in(event, start, end):
+    """Whether the event may have happened in [start, end]: an event with only `time` happened
+    somewhere in that whole second."""
+    time_ns = event_time_ns(event)
+    precision = 1 if isinstance(event.get("timeNano"), int) else SECOND_NS
+    return start < time_ns + precision and time_ns <= end
+
+
+def new_events(events, window):
+    """The events of the window not reported before, in the daemon's order."""
+    return [e for e in events
+            if _may_lie_in(e, window.since, window.until) and event_key(e) not in window.seen]
+
+
+def state_after(window, events, daemon_id):
+    """The state to keep: the window end and the keys of every event in its last OVERLAP ns
+    (the next window's overlap), whether reported by this run or an earlier one."""
+    boundary = {event_key(e) for e in events if _may_lie_in(e, window.until - OVERLAP_NS, window.until)}
+    return {"daemon": daemon_id, "until": window.until, "boundary": sorted(boundary)}
+
+
+def possibly_truncated(returned_count):
+    """True when the daemon's event buffer may have dropped events of the window."""
+    return returned_count >= DAEMON_EVENT_BUFFER - BUFFER_SLACK
+
+
+def syslog_hostname(docker_ip, base_url):
+    """The HOSTNAME of the events: the -i string itself; the host of a tcp:// URL (or of
+    DOCKER_HOST); 127.0.0.1 without -i or for a unix:// socket (this machine)."""
+    if docker_ip and "://" not in docker_ip:
+        return docker_ip
+    if base_url.startswith("unix://"):
+        return DEFAULT_HOSTNAME
+    return urlsplit(base_url).hostname or DEFAULT_HOSTNAME
+
+
+def event_json(event):
+    """The event as compact JSON in the daemon's key order; ASCII only (non-ASCII is escaped), so
+    the manager's charset never matters."""
+    return json.dumps(event, separators=(",", ":"))
+
+
+def event_local_time(event):
+    """The event's time in local time, to the second (the syslog header and the line show it)."""
+    return datetime.fromtimestamp(event_time_ns(event) // SECOND_NS)
+
+
+def event_message(event, hostname):
+    return SyslogMessage(event_local_time(event), hostname, event_json(event))
+
+
+def event_line(event, hostname):
+    """`YYYY-MM-DD HH:MM:SS <host> <event JSON>`: the file line, also printed on stdout."""
+    return report_line(event_local_time(event), hostname, event_json(event))

@@ -1,0 +1,262 @@
+"""The plans of RepositoryDockerNodeAdd, Delete and Update, pure: from the Desired state of one
+host and the Repository as it is, the messages to print and the client calls to make, in order.
+
+Every plan adds only what is missing and changes only what differs, so a second run over an
+unchanged world plans no call; assignments are batched, one assignNodeScope per scope.
+"""
+from dataclasses import dataclass
+from typing import Optional
+
+from .messages import message
+from .repository import CONTAINER_SCOPE, HOST_SCOPE, VARIABLES, delete_candidates, node_variables
+
+
+@dataclass(frozen=True)
+class Call:
+    """One client call: the RepositoryClient method and its arguments."""
+
+    operation: str
+    args: tuple
+
+
+@dataclass(frozen=True)
+class Step:
+    """Lines to print, then the call they announce (None: only lines)."""
+
+    lines: tuple
+    call: Optional[Call] = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple
+
+    @property
+    def calls(self):
+        return [step.call for step in self.steps if step.call is not None]
+
+
+class _Steps:
+    """Builds a Plan: lines accumulate until the call they announce."""
+
+    def __init__(self):
+        self.steps, self.lines = [], []
+
+    def say(self, key, **args):
+        self.lines.append(message(key, **args))
+
+    def call(self, operation, *args):
+        self.steps.append(Step(tuple(self.lines), Call(operation, args)))
+        self.lines = []
+
+    def plan(self):
+        if self.lines:
+            self.steps.append(Step(tuple(self.lines)))
+        return Plan(tuple(self.steps))
+
+
+class _Memberships:
+    """Scope members as the plan goes: the snapshot's plus the assignments planned so far."""
+
+    def __init__(self, repo):
+        self.repo = repo
+        self.usable = {fid for fid, f in repo.facilities.items() if f.is_scope}
+        self.members = {scope: set(ids) for scope, ids in repo.members.items()}
+
+    def created(self, scope):
+        self.usable.add(scope)
+
+    def assign(self, steps, scope, fids):
+        """Say per node whether it is assigned already; one batched assignNodeScope for the rest."""
+        if scope not in self.usable:
+            steps.say("scope_unusable_skip", scope=scope)
+            return
+        members = self.members.setdefault(scope, set())
+        missing = [fid for fid in fids if fid not in members]
+        for fid in fids:
+            steps.say("assigning" if fid in missing else "assigned_skip", x=fid)
+        if missing:
+            members.update(missing)
+            steps.call("assign_node_scope", scope, missing)
+
+    def label_verdict(self, scope, fid):
+        """What to do with one scope of a label (DECISIONS 12): assign, or why not."""
+        facility = self.repo.facilities.get(scope)
+        if scope not in self.usable:
+            return "not_a_scope" if facility is not None else "missing"
+        if facility is not None and facility.built_in:
+            return "built_in"
+        return "member" if fid in self.members.get(scope, ()) else "assign"
+
+
+# message keys of the label step: Add (SEED-SPEC 2.1 step 10) and Update (2.3 step 4)
+ADD_LABEL = {"header": "assigning_label_scopes", "missing": "scope_missing", "built_in": "scope_built_in",
+             "not_a_scope": "not_a_scope", "member": "already_in_scope", "assign": "assigning"}
+UPDATE_LABEL = {**ADD_LABEL, "header": "checking_label", "missing": "scope_missing_update",
+                "assign": "assigning_to_scope"}
+
+
+def _label_steps(steps, memberships, nodes, keys):
+    """Assign nodes to the existing scopes of their label, one assignNodeScope per scope."""
+    wanted = {}
+    for node in nodes:
+        if node.label_scopes is None:
+            continue
+        fid = node.facility_id
+        steps.say(keys["header"], fid=fid, scopes=list(node.label_scopes))
+        for scope in node.label_scopes:
+            verdict = memberships.label_verdict(scope, fid)
+            steps.say(keys[verdict], scope=scope, x=fid)
+            if verdict == "assign":
+                wanted.setdefault(scope, []).append(fid)
+    for scope, fids in wanted.items():
+        memberships.members.setdefault(scope, set()).update(fids)
+        steps.call("assign_node_scope", scope, fids)
+
+
+def add_plan(desired, repo):
+    """RepositoryDockerNodeAdd (SEED-SPEC 2.1 steps 4-10): create what is missing, assign what
+    is not assigned; existing scopes and nodes are left as they are (DECISIONS 7, 8)."""
+    steps, memberships = _Steps(), _Memberships(repo)
+    steps.say("creating_scopes")
+    for scope, parent in desired.scopes():
+        facility = repo.facilities.get(scope)
+        if facility is None and parent and parent not in memberships.usable:
+            steps.say("scope_unusable_skip", scope=parent)
+        elif facility is None:
+            steps.say("creating", x=scope)
+            steps.call("add_scope", parent, scope, scope)
+            memberships.created(scope)
+        else:
+            steps.say("exists_skip" if facility.is_scope else "is_node_skip", x=scope)
+
+    host = desired.host_facility_id
+    steps.say("creating_host_node")
+    host_is_node = _create_node(steps, repo, host, desired.host_node)
+    steps.say("assigning_host_node")
+    memberships.assign(steps, HOST_SCOPE, [host] if host_is_node else [])
+
+    steps.say("creating_container_nodes")
+    registered = []
+    for node in desired.containers:
+        if not node.registrable:
+            steps.say("invalid_facility", name=node.name, fid=node.facility_id)
+        elif _create_node(steps, repo, node.facility_id, lambda n=node: n.node_info(desired.description)):
+            registered.append(node)
+    for scope in (CONTAINER_SCOPE, desired.host_scope):
+        steps.say("assigning_container_nodes", scope=scope)
+        memberships.assign(steps, scope, [n.facility_id for n in registered])
+    _label_steps(steps, memberships, registered, ADD_LABEL)
+    return steps.plan()
+
+
+def _create_node(steps, repo, fid, node_info):
+    """Plan addNode unless the ID exists; True when a node of that ID will exist."""
+    facility = repo.facilities.get(fid)
+    if facility is None:
+        steps.say("creating", x=fid)
+        steps.call("add_node", node_info())
+        return True
+    steps.say("exists_skip" if facility.is_node else "is_scope_skip", x=fid)
+    return facility.is_node
+
+
+def delete_plan(desired, repo):
+    """RepositoryDockerNodeDelete (SEED-SPEC 2.2): one deleteNode for this host's nodes (DOCKER_HOST
+    = -f) whose container is gone; scopes, host nodes and other hosts' nodes are never touched."""
+    steps = _Steps()
+    steps.say("deleting_container_nodes")
+    current = {c.facility_id for c in desired.containers}
+    names = {c.name for c in desired.containers}
+    gone = []
+    for fid in delete_candidates(desired, repo):
+        if fid not in current:
+            owner = node_variables(repo.nodes.get(fid)).get("DOCKER_HOST")
+            if owner != desired.host_facility_id:
+                continue  # not a node of this host: not ours to judge
+        steps.say("facility", fid=fid)
+        if fid in current or repo.facilities[fid].name in names:
+            steps.say("exists")
+        else:
+            steps.say("deleting")
+            gone.append(fid)
+    if gone:
+        steps.call("delete_nodes", gone)
+    return steps.plan()
+
+
+def update_plan(desired, repo):
+    """RepositoryDockerNodeUpdate (SEED-SPEC 2.3, DECISIONS 11): DOCKER_STATUS and the management
+    flag from the state, derived properties after a recreation, then the label scopes that exist."""
+    steps, memberships = _Steps(), _Memberships(repo)
+    steps.say("updating_container_nodes")
+    own = []
+    for node in desired.containers:
+        fid = node.facility_id
+        if not node.registrable:
+            steps.say("invalid_facility", name=node.name, fid=fid)
+            continue
+        steps.say("facility", fid=fid)
+        current = repo.nodes.get(fid)
+        if current is None:
+            steps.say("is_scope_skip" if repo.is_scope(fid) else "not_registered", x=fid)
+            continue
+        variables = node_variables(current)
+        if variables.get("DOCKER_HOST") != desired.host_facility_id:
+            steps.say("not_own_node", host=desired.host_facility_id, value=variables.get("DOCKER_HOST"))
+            continue
+        own.append(node)
+        refreshed, changed = refreshed_node(node, current)
+        old_state = variables.get("DOCKER_STATUS") or "-"
+        if refreshed is None:
+            steps.say("state_skip", old=old_state, new=node.state)
+            continue
+        steps.say("state_change", old=old_state, new=node.state)
+        derived = [name for name in changed if name not in ("valid", "DOCKER_STATUS")]
+        if derived:
+            steps.say("refreshing", names=", ".join(derived))
+        steps.call("modify_node", refreshed)
+    _label_steps(steps, memberships, own, UPDATE_LABEL)
+    return steps.plan()
+
+
+def refreshed_node(node, current):
+    """(the nodeInfo for modifyNode, the names of what changed), or (None, []) when nothing did.
+
+    modifyNode overwrites the whole node, so the node as read is sent back (notes, SNMP settings
+    and variables an operator added survive); only the management flag, node name, host name and
+    the six variables are set from the container."""
+    wanted = node.variables()
+    variables = node_variables(current)
+    hostnames = [h["hostname"] for h in current.get("nodeHostnameInfo") or [] if h and h.get("hostname")]
+    changed = [name for name, differs in (("valid", current.get("valid") != node.valid),
+                                          ("nodeName", current.get("nodeName") != node.container_id),
+                                          ("hostname", node.container_id not in hostnames)) if differs]
+    changed += [name for name in VARIABLES if variables.get(name) != wanted.get(name)]
+    if not changed:
+        return None, []
+    hostnames = [h for h in hostnames if h not in (current.get("nodeName"), node.container_id)]
+    kept = [v for v in current.get("nodeVariableInfo") or []
+            if v and v.get("nodeVariableName") not in VARIABLES]
+    refreshed = {**current, "valid": node.valid, "nodeName": node.container_id,
+                 "nodeHostnameInfo": [{"hostname": h} for h in hostnames + [node.container_id]],
+                 "nodeVariableInfo": kept + [{"nodeVariableName": n, "nodeVariableValue": v}
+                                             for n, v in wanted.items()]}
+    return refreshed, changed
+
+
+def container_lines(action, desired):
+    """The container list as each script prints it (SEED-SPEC 2.1 step 3, 2.2 step 2, 2.3 step 2)."""
+    lines = [message("got_containers" if action == "delete" else "getting_containers")]
+    for node in desired.containers:
+        if action == "delete":
+            lines.append(message("container", id=node.container_id, name=node.name))
+            continue
+        if action == "add" and not node.ports:
+            lines.append(message("port_not_bind"))
+        lines.append(message("container_status", id=node.container_id, name=node.name, status=node.status,
+                             state=node.state))
+    return lines
+
+
+PLANS = {"add": add_plan, "delete": delete_plan, "update": update_plan}

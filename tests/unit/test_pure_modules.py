@@ -1,0 +1,20 @@
+"""The pure modules (every rule of the spec lives there) import no I/O library, so they can be
+reasoned about and tested without a daemon, a manager or a network."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PURE_MODULES = ["containers", "output", "errors", "metrics", "memory", "jobs", "repository", "repository_plan", "messages",
+                "syslog_format", "events", "process"]
+IO_LIBRARIES = ["docker", "requests", "urllib3", "suds", "pysnmp", "http.client", "subprocess"]
+
+
+@pytest.mark.parametrize("module", [m for m in PURE_MODULES if (ROOT / "hinemos_docker" / f"{m}.py").exists()])
+def test_pure_module_imports_no_io_library(module):
+    probe = (f"import sys, hinemos_docker.{module}; "
+             f"print(' '.join(m for m in {IO_LIBRARIES!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == ""
