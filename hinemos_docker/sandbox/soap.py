@@ -73,13 +73,9 @@ class Schema:
                           e.get("minOccurs") is None)
                     for e in ctype.iter(_XS + "element")
                 ]
-        for name in list(self.types):
-            self.types[name] = self._flatten(name, bases)
+        own = dict(self.types)
+        self.types = {name: _flatten(name, own, bases) for name in own}
         self.field_maps = {name: {f.name: f for f in fields} for name, fields in self.types.items()}
-
-    def _flatten(self, name, bases):
-        own = self.types[name]
-        return (self._flatten(bases[name], bases) if name in bases else []) + own
 
     def operations(self):
         """Operation names: every element whose type has a matching <name>Response element."""
@@ -216,6 +212,11 @@ def _fault_envelope(faultcode, faultstring, detail):
         f'{_ENVELOPE_HEAD}<S:Fault xmlns:ns4="{NS_SOAP12}"><faultcode>{faultcode}</faultcode>'
         f"<faultstring>{_text(faultstring)}</faultstring>{detail}</S:Fault>{_ENVELOPE_TAIL}"
     )
+
+
+def _flatten(name, own, bases):
+    """A type's elements with those of its base types first (complexContent/extension)."""
+    return (_flatten(bases[name], own, bases) if name in bases else []) + own[name]
 
 
 def _local(qname):

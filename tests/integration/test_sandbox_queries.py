@@ -112,5 +112,6 @@ def test_node_scope_list(api):
 def test_every_call_checks_the_password(sandbox, kind, user, password):
     api = Api(kind, sandbox, user=user, password=password)  # the WSDL GET needs no authentication
     for operation, args in (("echo", ("hi",)), ("getNode", ("web1",)), ("addNode", (new_node("web1"),))):
-        assert fault_of(api, operation, *args) == ("InvalidUserPass", f"user({user})/password is invalid combination")
+        assert fault_of(api, operation, *args) == (
+            "InvalidUserPass", f"user({user})/password is invalid combination")
     assert sandbox.repository.facilities.get("web1") is None

@@ -31,7 +31,8 @@ def test_add_scope_faults(api):
     api("addNode", new_node("web1"))
     assert fault_of(api, "addScope", None, new_scope("web1")) == (
         "FacilityDuplicate", "FacilityInfo, primaryKey = web1")  # one ID space for nodes and scopes
-    assert fault_of(api, "addScope", None, new_scope("OS")) == ("FacilityDuplicate", "FacilityInfo, primaryKey = OS")
+    assert fault_of(api, "addScope", None, new_scope("OS")) == (
+        "FacilityDuplicate", "FacilityInfo, primaryKey = OS")
     assert fault_of(api, "addScope", "ghost", new_scope("s1")) == (
         "InvalidSetting", "Scope does not exist! facilityId = ghost")
     assert fault_of(api, "addScope", "web1", new_scope("s1")) == (
@@ -96,9 +97,10 @@ def test_delete_scope_removes_sub_scopes_but_keeps_nodes(api):
 @pytest.mark.parametrize("builtin", BUILT_INS)
 def test_builtin_scopes_are_read_only(api, builtin):
     api("addNode", new_node("web1"))
-    assert fault_of(api, "deleteScope", [builtin]) == ("HinemosUnknown", BUILT_IN.format(builtin))
-    assert fault_of(api, "assignNodeScope", builtin, ["web1"]) == ("HinemosUnknown", BUILT_IN.format(builtin))
-    assert fault_of(api, "releaseNodeScope", builtin, ["web1"]) == ("HinemosUnknown", BUILT_IN.format(builtin))
+    read_only = ("HinemosUnknown", BUILT_IN.format(builtin))
+    assert fault_of(api, "deleteScope", [builtin]) == read_only
+    assert fault_of(api, "assignNodeScope", builtin, ["web1"]) == read_only
+    assert fault_of(api, "releaseNodeScope", builtin, ["web1"]) == read_only
     owner = api("getScope", builtin)["ownerRoleId"]
     assert fault_of(api, "modifyScope", new_scope(builtin, ownerRoleId=owner)) == (
         "HinemosUnknown", BUILT_IN.format(builtin))
@@ -108,7 +110,7 @@ def test_delete_scope_faults_roll_back(api):
     api("addScope", None, new_scope("docker"))
     api("addNode", new_node("web1"))
     assert fault_of(api, "deleteScope", ["docker", "web1"]) == ("HinemosUnknown", NOT_A_SCOPE.format("web1"))
-    assert fault_of(api, "deleteScope", ["docker", "ghost"]) == ("HinemosUnknown", NOT_A_SCOPE.format("ghost"))
+    assert fault_of(api, "deleteScope", ["ghost"]) == ("HinemosUnknown", NOT_A_SCOPE.format("ghost"))
     api.sandbox.mark_used("docker", "$[MONITOR_SETTING] : SYSLOG1")
     assert fault_of(api, "deleteScope", ["docker"]) == ("UsedFacility", "$[MONITOR_SETTING] : SYSLOG1")
     assert api("getScope", "docker")["facilityId"] == "docker"
@@ -129,7 +131,8 @@ def test_assign_node_scope_faults(api):
     for operation in ("assignNodeScope", "releaseNodeScope"):
         assert fault_of(api, operation, "ghost", ["web1"]) == (
             "InvalidSetting", "Scope does not exist! facilityId = ghost")
-        assert fault_of(api, operation, "web", []) == ("InvalidSetting", "$[MESSAGE_PLEASE_SET_NODE_REPOSITORY]")
+        assert fault_of(api, operation, "web", []) == (
+            "InvalidSetting", "$[MESSAGE_PLEASE_SET_NODE_REPOSITORY]")
         for bad in ("ghost", "web"):
             assert fault_of(api, operation, "web", ["web1", bad]) == (
                 "InvalidSetting", f"Node does not exist! facilityId = {bad}")
