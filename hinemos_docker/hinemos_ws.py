@@ -59,6 +59,10 @@ class RepositoryClient:
         self._suds = self._translated(lambda: suds.client.Client(
             self.endpoint_url, transport=transport, cache=None, location=self.service_url, retxml=True),
             loading=True)
+        operations = {name for service in self._suds.wsdl.services for port in service.ports
+                      for name in port.methods}
+        if "getNode" not in operations:
+            raise HinemosError(f"{self.endpoint_url} is not a RepositoryEndpoint WSDL (no getNode operation)")
 
     # -- the choke point -------------------------------------------------------------------------
 
@@ -300,8 +304,9 @@ def fault_name_and_message(fault):
             continue
         bean = getattr(detail, name)
         if isinstance(bean, suds.sudsobject.Object):
-            if name == "exception" and getattr(bean, "_class", None):  # the RI's stack-trace detail
-                return str(bean._class).rsplit(".", 1)[-1], faultstring
+            java_class = getattr(bean, "_cls", None) or getattr(bean, "_class", None)
+            if name == "exception" and java_class:  # the RI's stack-trace detail of an unchecked exception
+                return str(java_class).rsplit(".", 1)[-1], faultstring
             message = getattr(bean, "message", None)
             return name, str(message) if message is not None else faultstring
         return name, faultstring

@@ -89,7 +89,8 @@ class Sandbox:
 
     def start(self):
         """Serve in a background thread; returns self."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="hinemos-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="hinemos-sandbox", daemon=True)
         self._thread.start()
         return self
 

@@ -6,7 +6,11 @@ meanwhile: each test has its own stand-in and host facility IDs, and asserts onl
 containers' nodes.
 """
 import json
+import os
 import re
+import socket
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +20,7 @@ from tests.fixtures.sandbox import SANDBOX_PASSWORD, SANDBOX_USER, SANDBOX_VERSI
 
 both_versions = pytest.mark.parametrize("sandbox_version", SANDBOX_VERSIONS)
 
+ROOT = Path(__file__).resolve().parents[2]
 DOCKER_TCP = ["-i", "127.0.0.1", "-p", "2375"]
 DOCKER_UNIX = ["-i", "unix:///var/run/docker.sock"]
 VOLATILE = re.compile(r"Datetime$|^description$|^modifyUserId$")
@@ -222,8 +227,7 @@ def test_host_node_registered_by_hand_is_left_as_it_was(sync, sandbox, client, h
     assert host in members(client, "docker_host")
 
 
-def test_manager_down_exits_1_with_one_line(sync, hosts, make_container):
-    import socket
+def test_manager_down_exits_1_with_one_line(sync, hosts):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{probe.getsockname()[1]}/HinemosWS"
@@ -321,3 +325,38 @@ def test_japanese_messages_under_a_ja_locale(sync, sandbox, hosts, make_containe
     assert result.code == 0, result.err
     assert result.lines[:2] == ["開始しました。", "Hinemosマネージャにログインしています。"]
     assert f"{fid(hosts[0], box)} を作成します。" in result.lines and result.lines[-1] == "完了しました。"
+
+
+@both_versions
+def test_facility_id_taken_by_a_scope_is_skipped_not_faulted(sync, sandbox, client, hosts, make_container):
+    taken = make_container("taken")
+    host = hosts[0]
+    client.add_scope("", fid(host, taken), "a scope made by hand")
+    result = ok(sync(ADD, sandbox, host))
+    assert f"[skip] {fid(host, taken)} exists as a scope; it cannot be created as a node." in result.lines
+    assert fid(host, taken) not in members(client, "docker_container")
+    ok(sync(UPDATE, sandbox, host))
+    assert client.is_node(fid(host, taken)) is False
+
+
+def test_cron_wrapper_runs_every_step_and_reports_a_failed_one(make_sandbox, hosts, make_container):
+    """RepositoryDockerNode.sh: Add, Delete, Update for every host; a host whose daemon is
+    unreachable fails its three steps, the other host's steps still run, and the exit status is 1."""
+    sandbox = make_sandbox()
+    box = make_container("box")
+    good, bad = hosts
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8",
+           "REPOSITORY_DOCKER_HOSTS": f"127.0.0.1 {good}\n192.0.2.1 {bad}\n"}
+    env.pop("LC_ALL", None)
+    result = subprocess.run([str(ROOT / "bin" / "RepositoryDockerNode.sh"), "-m", sandbox.base_url,
+                             "-p", "2375", "--docker-timeout", "1"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 1
+    failed = [line for line in result.stderr.splitlines() if line.startswith("RepositoryDockerNode.sh: ")]
+    assert failed == [f"RepositoryDockerNode.sh: {script} -i 192.0.2.1 -f {bad} failed (exit 1)"
+                      for script in ("RepositoryDockerNodeAdd.py", "RepositoryDockerNodeDelete.py",
+                                     "RepositoryDockerNodeUpdate.py")]
+    out = result.stdout.splitlines()
+    steps = ["Creating scopes.", "Deleting Docker container nodes.", "Updating Docker container nodes."]
+    assert [line for line in out if line in steps] == steps
+    assert f"Creating {fid(good, box)}." in out and out.count("Completed.") == 3

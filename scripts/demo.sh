@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The suite's main job as a demo on embedded defaults, on a fresh Debian machine (run as root):
+#
+#   bash scripts/demo.sh
+#
+# Brings the test bed up if needed (scripts/testbed.sh), installs the suite into .venv, starts the
+# embedded Hinemos stand-in (python -m hinemos_docker.sandbox) on a free port, creates labelled demo
+# containers on the local dockerd, registers them under two Docker host facility IDs (the same
+# daemon seen through tcp://127.0.0.1:2375 and the unix socket: two hosts sharing the scopes),
+# stops one container and removes another, runs Update and Delete, runs the cron wrapper once (it
+# finds nothing left to do), prints the resulting scope tree, runs a few monitors on the demo
+# containers, then removes its containers and stops the stand-in. Safe to rerun.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=$ROOT/.venv
+PY=$VENV/bin/python
+BIN=$ROOT/bin
+HD_TESTBED_DIR=${HD_TESTBED_DIR:-/tmp/hinemos-docker-testbed}
+DEMO_LABEL=hinemos-docker-demo=1
+HOST1=docker_host1
+HOST2=docker_host2
+if [[ -x /usr/bin/docker ]]; then DOCKER_CLI=/usr/bin/docker; else DOCKER_CLI=docker; fi
+
+log() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+die() { printf 'demo.sh: ERROR: %s\n' "$*" >&2; exit 1; }
+dk() { env -u DOCKER_HOST "$DOCKER_CLI" -H unix:///var/run/docker.sock "$@"; }
+# run a bin script with the venv's interpreter, as an operator would run the installed one
+script() { local name=$1; shift; "$PY" "$BIN/$name" "$@"; }
+
+remove_demo_containers() {
+    local ids
+    ids=$(dk ps -aq --filter "label=$DEMO_LABEL")
+    if [[ -n $ids ]]; then
+        # shellcheck disable=SC2086  # one ID per word
+        dk rm -f $ids >/dev/null
+    fi
+}
+
+WORK=
+SANDBOX_PID=
+cleanup() {
+    remove_demo_containers || true
+    if [[ -n $SANDBOX_PID ]]; then
+        kill "$SANDBOX_PID" 2>/dev/null || true
+        wait "$SANDBOX_PID" 2>/dev/null || true
+    fi
+    [[ -z $WORK ]] || rm -rf "$WORK"
+}
+
+log "test bed"
+bash "$ROOT/scripts/testbed.sh" up
+# shellcheck disable=SC1091  # written by testbed.sh up
+source "$HD_TESTBED_DIR/env"
+
+log "install into $VENV"
+# the same venv scripts/test.sh uses; reused when it works, the package installed once (editable)
+if ! { [[ -x $PY ]] && "$PY" -c 'import sys' 2>/dev/null; }; then
+    rm -rf "$VENV"
+    python3 -m venv "$VENV" || die "'python3 -m venv' failed (Debian needs python3-venv)"
+fi
+if ! "$PY" -m pip show -q hinemos-docker >/dev/null 2>&1; then
+    (cd "$ROOT" && "$PY" -m pip install -q -e .) || die "pip install -e . failed"
+fi
+echo "ok: $("$PY" -m pip show hinemos-docker 2>/dev/null | grep -m1 '^Version')"
+
+WORK=$(mktemp -d /tmp/hinemos-docker-demo.XXXXXX)
+trap cleanup EXIT
+remove_demo_containers  # leftovers of an interrupted run
+
+log "Hinemos stand-in"
+"$PY" -m hinemos_docker.sandbox --port 0 --data "$WORK/repository.json" >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+SANDBOX_PID=$!
+for _ in $(seq 100); do
+    URL=$(head -n1 "$WORK/sandbox.out")
+    [[ -z $URL ]] || break
+    kill -0 "$SANDBOX_PID" 2>/dev/null || die "the stand-in did not start: $(cat "$WORK/sandbox.err")"
+    sleep 0.1
+done
+[[ -n $URL ]] || die "the stand-in printed no URL within 10 s"
+echo "manager: $URL (user hinemos, password hinemos; data $WORK/repository.json)"
+# scopes an operator made beforehand: web1 and web2 exist, web3 does not (SEED-SPEC 2.1 example)
+"$PY" - "$URL" <<'EOF'
+import sys
+from hinemos_docker import hinemos_ws
+client = hinemos_ws.connect(sys.argv[1], "hinemos", "hinemos")
+for scope in ("web1", "web2"):
+    client.add_scope("", scope, scope)
+    print(f"scope {scope} created")
+EOF
+
+log "demo containers"
+IMAGE=${HD_TEST_IMAGE:-hinemos-docker-test:latest}
+run_demo() {  # run_demo NAME LABEL_VALUE [docker run options...] -- COMMAND...
+    local name=$1 scopes=$2
+    shift 2
+    local labels=(-l "$DEMO_LABEL")
+    [[ -z $scopes ]] || labels+=(-l "hinemosAssignScopeId=$scopes")
+    local options=()
+    while [[ $1 != -- ]]; do options+=("$1"); shift; done
+    shift
+    dk run -d --name "$name" "${labels[@]}" "${options[@]}" "$IMAGE" "$@" >/dev/null
+    echo "$name  hinemosAssignScopeId=${scopes:-(none)}  $*"
+}
+run_demo demo_A web1 -- httpd -f -p 80 -h /var/www
+run_demo demo_B web1,web2 -p 127.0.0.1::80 -- httpd -f -p 80 -h /var/www
+run_demo demo_C web1,web3 -- sleep 3600
+run_demo demo_D "" -- sleep 3600
+
+log "RepositoryDockerNodeAdd.py for two Docker hosts"
+script RepositoryDockerNodeAdd.py -i 127.0.0.1 -f "$HOST1" -m "$URL"
+script RepositoryDockerNodeAdd.py -i unix:///var/run/docker.sock -f "$HOST2" -m "$URL"
+
+log "stop demo_C, remove demo_D"
+dk stop -t 0 demo_C >/dev/null && echo "demo_C stopped"
+dk rm -f demo_D >/dev/null && echo "demo_D removed"
+
+log "RepositoryDockerNodeUpdate.py"
+script RepositoryDockerNodeUpdate.py -i 127.0.0.1 -f "$HOST1" -m "$URL"
+script RepositoryDockerNodeUpdate.py -i unix:///var/run/docker.sock -f "$HOST2" -m "$URL"
+
+log "RepositoryDockerNodeDelete.py"
+script RepositoryDockerNodeDelete.py -i 127.0.0.1 -f "$HOST1" -m "$URL"
+script RepositoryDockerNodeDelete.py -i unix:///var/run/docker.sock -f "$HOST2" -m "$URL"
+
+log "the cron wrapper, once (bin/RepositoryDockerNode.sh): everything is in sync already"
+# the wrapper runs the installed scripts; here the tree's, with the venv's interpreter first on PATH
+PATH=$VENV/bin:$PATH REPOSITORY_DOCKER_HOSTS="127.0.0.1 $HOST1
+127.0.0.1 $HOST2" "$BIN/RepositoryDockerNode.sh" -m "$URL" >"$WORK/cron.log" 2>&1 ||
+    die "the cron wrapper failed: $(tail -n 3 "$WORK/cron.log")"
+echo "$(grep -c '^Completed\.$' "$WORK/cron.log") of 6 steps completed;" \
+    "nodes of demo containers created or assigned: $(grep -cE '^(Creating|Assigning) docker_host[12]-demo_.\.$' \
+    "$WORK/cron.log" || true)"
+
+log "the Hinemos scope tree (リポジトリ[スコープ]ビュー)"
+"$PY" - "$URL" <<'EOF'
+import sys
+from hinemos_docker import hinemos_ws
+
+def show(item, depth):
+    flag = "" if item["facilityType"] != 1 or item["valid"] else "   (management flag OFF)"
+    print(f"{'    ' * depth}{item['facilityName']} ({item['facilityId']}){flag}")
+    if not item["builtInFlg"]:
+        for child in item["children"]:
+            show(child, depth + 1)
+
+tree = hinemos_ws.connect(sys.argv[1], "hinemos", "hinemos").facility_tree()
+for top in tree["children"]:
+    show(top, 0)
+EOF
+
+log "monitors on the demo containers"
+echo "\$ MonitorDockerHostStatus.py -i 127.0.0.1 --count"
+script MonitorDockerHostStatus.py -i 127.0.0.1 --count
+echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu"
+script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu --state-dir "$WORK"
+echo "\$ MonitorDockerContainerResourceMemory.py -i 127.0.0.1 -n 'demo_*'"
+script MonitorDockerContainerResourceMemory.py -i 127.0.0.1 -n 'demo_*'
+echo "\$ MonitorDockerContainerProcess.py -i 127.0.0.1 -n demo_A -prog httpd"
+script MonitorDockerContainerProcess.py -i 127.0.0.1 -n demo_A -prog httpd
+echo "\$ MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s 127.0.0.1:${HD_SYSLOG_PORT:-15514}"
+script MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s "127.0.0.1:${HD_SYSLOG_PORT:-15514}"
+
+log "clean-up: demo containers removed, stand-in stopped"
