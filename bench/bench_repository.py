@@ -49,10 +49,11 @@ def main():
         try:
             ensure_containers(client, PREFIX, CONTAINERS)
             ours = sorted(client.containers.list(all=True, filters={"name": PREFIX}), key=lambda c: c.name)
+            changed = ours[:CHANGED]
             steps = [("Add, empty repository", ADD, None), ("Add again", ADD, None),
                      ("Update, nothing changed", UPDATE, None),
-                     (f"Update, {CHANGED} stopped", UPDATE, lambda: [c.stop(timeout=0) for c in ours[:CHANGED]]),
-                     (f"Delete, {CHANGED} removed", DELETE, lambda: [c.remove(force=True) for c in ours[:CHANGED]]),
+                     (f"Update, {CHANGED} stopped", UPDATE, lambda: [c.stop(timeout=0) for c in changed]),
+                     (f"Delete, {CHANGED} removed", DELETE, lambda: [c.remove(force=True) for c in changed]),
                      ("Delete again", DELETE, None)]
             for label, command, change in steps:
                 if change:

@@ -54,7 +54,7 @@ class RepositoryClient:
         # pre-emptive: suds' default (https.HttpAuthenticated) waits for a 401 that never comes
         transport = suds.transport.http.HttpAuthenticated(username=user, password=password, timeout=timeout)
         # location: post where the user pointed, whatever host name the manager writes into its WSDL;
-        # retxml: suds marshals requests and raises faults, replies are read by decode_reply (suds'
+        # retxml: suds marshals requests and raises faults, replies are read by _decode_reply (suds'
         # unmarshaller needs ~40 ms per nodeInfo, which makes a node list of hundreds take minutes)
         self._suds = self._translated(lambda: suds.client.Client(
             self.endpoint_url, transport=transport, cache=None, location=self.service_url, retxml=True),

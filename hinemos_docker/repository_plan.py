@@ -202,8 +202,9 @@ def update_plan(desired, repo):
             steps.say("is_scope_skip" if repo.is_scope(fid) else "not_registered", x=fid)
             continue
         variables = node_variables(current)
-        if variables.get("DOCKER_HOST") != desired.host_facility_id:
-            steps.say("not_own_node", host=desired.host_facility_id, value=variables.get("DOCKER_HOST"))
+        owner = variables.get("DOCKER_HOST")
+        if owner != desired.host_facility_id:
+            steps.say("not_own_node", host=desired.host_facility_id, value=owner or "-")
             continue
         own.append(node)
         refreshed, changed = refreshed_node(node, current)

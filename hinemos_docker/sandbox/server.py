@@ -172,6 +172,8 @@ class Sandbox:
             return 500, soap.fault(f.name, f.message, f.extra)
         except JavaError as e:
             return 500, soap.plain_fault("S:Server", str(e))
+        except Exception as e:  # a request JAXB could not bind: no Hinemos detail
+            return 500, soap.plain_fault("S:Server", str(e) or type(e).__name__)
         return 200, self.schema.response(operation, result)
 
     def _run(self, function, writing, args):
@@ -204,6 +206,7 @@ class Sandbox:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no delayed-ACK stalls
     server_version = "HinemosStandIn/1.0"
 
     def do_GET(self):

@@ -143,6 +143,14 @@ def test_closed_port_is_one_line_naming_the_url():
     assert not isinstance(info.value, HinemosFault)
 
 
+def test_unknown_host_is_one_line_naming_the_url():
+    url = "http://no-such-manager.invalid:8080/HinemosWS"
+    with pytest.raises(HinemosError) as info:
+        hinemos_ws.connect(url, "hinemos", "hinemos", timeout=5)
+    assert str(info.value) == (f"cannot reach the Hinemos manager at {url}/RepositoryEndpoint?wsdl: "
+                               "unknown host no-such-manager.invalid")
+
+
 def test_manager_gone_after_connect(sandbox):
     client = hinemos_ws.connect(sandbox.base_url, "hinemos", "hinemos")
     sandbox.stop()
