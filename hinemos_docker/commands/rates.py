@@ -2,8 +2,8 @@
 
 Under the -k state file's lock: list the running containers chosen by -c/-n, fetch one one-shot
 stats sample of each (all requests in flight at once), and pair it with the previous run's sample.
-Containers without a usable previous sample (first run, new, restarted, a counter went back) get a
-second round of stats at once, which the daemon answers on its next collector tick (~1 s later).
+A container without a usable previous sample (first run, new, restarted, a counter went back) gets
+a second sample at once, which the daemon answers on its next collector tick (~1 s later).
 The state keeps the newest sample of each measured container by full ID; the command saves it only
 once the run has its values.
 """
@@ -43,17 +43,13 @@ def selected_running(engine, args):
     return containers.select_running(listed, args.container_id, args.container_name)
 
 
-def fetch_samples(engine, container_ids):
-    """{id: Sample} of one stats round; containers that vanished or stopped meanwhile are left out."""
-    samples = {}
-    for container_id, stats in engine.stats_many(container_ids).items():
-        try:
-            sample = metrics.sample_from_stats(stats)
-        except ValueError as exc:
-            raise DockerError(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
-        if sample is not None:
-            samples[container_id] = sample
-    return samples
+def sample_of(engine, container_id):
+    """One stats Sample of a container, or None when it stopped meanwhile."""
+    stats = engine.stats(container_id)
+    try:
+        return metrics.sample_from_stats(stats)
+    except ValueError as exc:
+        raise DockerError(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
 
 
 def previous_samples(state):
@@ -66,20 +62,22 @@ def previous_samples(state):
 
 
 def measure(engine, chosen, previous):
-    """An Interval for every chosen container still running: from its previous sample when that
-    continues into this run's sample, else between this run's two rounds."""
-    current = fetch_samples(engine, [c["Id"] for c in chosen])
-    fresh = [c["Id"] for c in chosen if c["Id"] in current
-             and not metrics.continues(previous.get(c["Id"]), current[c["Id"]], c.get("Status"))]
-    later = fetch_samples(engine, fresh) if fresh else {}
-    intervals = []
-    for container in chosen:
-        cid = container["Id"]
-        if cid in later:
-            intervals.append(Interval(container, current[cid], later[cid]))
-        elif cid in current and cid not in fresh:
-            intervals.append(Interval(container, previous[cid], current[cid]))
-    return intervals
+    """An Interval for every chosen container still running, all containers at once: from its
+    previous sample when that continues into this run's sample, else between this sample and a
+    second one asked for as soon as the first arrives (the daemon answers it on its next tick)."""
+    def interval(container):
+        container_id = container["Id"]
+        first = sample_of(engine, container_id)
+        if first is None:
+            return None
+        if metrics.continues(previous.get(container_id), first, container.get("Status")):
+            return Interval(container, previous[container_id], first)
+        second = sample_of(engine, container_id)
+        return Interval(container, first, second) if second is not None else None
+
+    by_id = {container["Id"]: container for container in chosen}
+    measured = engine.per_container(lambda container_id: interval(by_id[container_id]), by_id)
+    return [measured[container_id] for container_id in by_id if container_id in measured]
 
 
 def state_data(intervals, **extra):

@@ -147,10 +147,11 @@ def test_container_removed_while_its_stats_wait_for_a_tick_is_skipped(hosts, doc
             for _ in range(5):  # the tick may come before the removal: then try again
                 victim = docker_client.containers.run(testbed.image, "sleep 3600", detach=True,
                                                       labels={TEST_LABEL: "disk_network"})
-                waiting = pool.submit(engine.stats_many, [victim.id])
+                entry = {"Id": victim.id, "Names": ["/victim"], "Status": "Up 2 hours"}
+                waiting = pool.submit(rates.measure, engine, [entry], {})
                 time.sleep(0.1)
                 victim.remove(force=True)
-                if waiting.result() == {}:
+                if waiting.result() == []:
                     break
             else:
                 pytest.fail("every stats answer came before the container was removed")
