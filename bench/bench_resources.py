@@ -74,24 +74,41 @@ def raw_loop():
 
 # ---- measuring ------------------------------------------------------------------------------------
 
+# A child's peak RSS (ru_maxrss) counts the memory of the process it was forked or vforked from,
+# so the commands are started from this small launcher rather than from the bench itself (which
+# holds the SDK and a client): it forks, execs the command, and reports wall time, exit code and
+# peak RSS (KiB) of that grandchild as JSON on the file descriptor it is given.
+LAUNCHER = """
+import json, os, sys, time
+report, argv = int(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+_, status, usage = os.wait4(pid, 0)
+os.write(report, json.dumps([time.perf_counter() - start, os.waitstatus_to_exitcode(status),
+                             usage.ru_maxrss]).encode())
+"""
+
+
 def measure(argv, expected_lines):
     """(wall seconds, peak RSS in MiB) of one process, which must succeed and print a line per container."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen([str(a) for a in argv], stdout=out, stderr=err, env=env)
-        # wait4 rather than wait: it also gives this child's own resource usage
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
+        subprocess.run([sys.executable, "-c", LAUNCHER, str(write_end), *map(str, argv)], stdout=out,
+                       stderr=err, env=env, pass_fds=(write_end,), check=True)
+        os.close(write_end)
+        with os.fdopen(read_end) as report:
+            wall, code, max_rss_kib = json.loads(report.read())
         out.seek(0)
         err.seek(0)
         lines = out.read().decode().splitlines()
         # check_docker exits 1 or 2 for WARNING or CRITICAL: a result, not a failure
-        if process.returncode not in (0, 1, 2) or len(lines) < expected_lines:
-            raise SystemExit(f"{' '.join(map(str, argv))} failed ({process.returncode}): "
+        if code not in (0, 1, 2) or len(lines) < expected_lines:
+            raise SystemExit(f"{' '.join(map(str, argv))} failed ({code}): "
                              f"{err.read().decode().strip()[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, max_rss_kib / 1024
 
 
 def median_of(runs, argv, expected_lines, before=None):

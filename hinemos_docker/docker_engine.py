@@ -17,6 +17,7 @@ import docker.errors
 import docker.tls
 import requests.adapters
 import requests.exceptions
+import urllib3
 
 from .errors import ContainerNotFound, DockerError, DockerUnreachable, UsageError
 
@@ -37,6 +38,8 @@ class Endpoint:
     ca_cert: Optional[str] = None
     client_cert: Optional[str] = None
     client_key: Optional[str] = None
+    # neither --tlscert nor --tlskey: the DOCKER_CERT_PATH pair, used only if cert.pem exists (docker CLI)
+    default_client_files: bool = False
 
     @property
     def display(self):
@@ -94,12 +97,20 @@ def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=Non
         ca_cert=tlscacert or os.path.join(cert_dir, "ca.pem"),
         client_cert=tlscert or os.path.join(cert_dir, "cert.pem"),
         client_key=tlskey or os.path.join(cert_dir, "key.pem"),
+        default_client_files=not (tlscert or tlskey),
     )
 
 
 def endpoint_from_args(args):
     return resolve_endpoint(args.docker_ip, args.docker_port, args.tls, args.tlsverify,
                             args.tlscacert, args.tlscert, args.tlskey)
+
+
+TLS_REASONS = {
+    "WRONG_VERSION_NUMBER": "TLS error: the daemon does not speak TLS on this port (wrong version number)",
+    "TLSV13_ALERT_CERTIFICATE_REQUIRED": "TLS error: the daemon requires a client certificate "
+                                         "(--tlscert/--tlskey or DOCKER_CERT_PATH)",
+}
 
 
 def _reason(exc):
@@ -116,18 +127,33 @@ def _reason(exc):
             return "permission denied"
         if isinstance(seen, (socket.timeout, TimeoutError)):
             return "timed out"
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"TLS error: certificate verify failed: {seen.verify_message}"
+        if isinstance(seen, ssl.SSLEOFError):  # often how a refused or missing client certificate shows
+            return "TLS error: the daemon closed the connection (does it require a client certificate?)"
         if isinstance(seen, ssl.SSLError):
-            return f"TLS error: {seen.reason or seen}"
+            words = seen.reason.lower().replace("_", " ") if seen.reason else seen
+            return TLS_REASONS.get(seen.reason) or f"TLS error: {words}"
         seen = seen.__cause__ or seen.__context__ or (
             seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
     text = str(exc)
     for marker, reason in (("Connection refused", "connection refused"),
                            ("Name or service not known", "cannot resolve the host name"),
                            ("Temporary failure in name resolution", "cannot resolve the host name"),
-                           ("timed out", "timed out"), ("No such file", "no such socket")):
+                           ("timed out", "timed out"), ("No such file", "no such socket"),
+                           ("Client sent an HTTP request to an HTTPS server",  # Go's answer on a TLS port
+                            "the daemon expects TLS on this port (use --tls or --tlsverify)")):
         if marker in text:
             return reason
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+class _APIClient(docker.APIClient):
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace the session's verify, so the
+        # --tlscacert CA (or --tls without verification) would be ignored (docker-py #2433)
+        return super().merge_environment_settings(url, proxies, stream,
+                                                  self.verify if verify is None else verify, cert)
 
 
 class DockerEngine:
@@ -139,16 +165,21 @@ class DockerEngine:
         self.timeout = timeout
         tls = False
         if endpoint.tls:
-            for path in filter(None, (endpoint.client_cert, endpoint.client_key) +
-                               ((endpoint.ca_cert,) if endpoint.verify else ())):
+            client_cert = (endpoint.client_cert, endpoint.client_key)
+            if endpoint.default_client_files and not os.path.isfile(endpoint.client_cert):
+                client_cert = ()  # a daemon started with --tls alone asks for no client certificate
+            for path in client_cert + ((endpoint.ca_cert,) if endpoint.verify else ()):
                 if not os.path.isfile(path):
                     raise UsageError(f"TLS file not found: {path}")
-            tls = docker.tls.TLSConfig(client_cert=(endpoint.client_cert, endpoint.client_key),
+            tls = docker.tls.TLSConfig(client_cert=client_cert or None,
                                        ca_cert=endpoint.ca_cert if endpoint.verify else None,
                                        verify=endpoint.verify)
+            if not endpoint.verify:
+                # --tls is the operator's explicit choice, as with the docker CLI: no warning per request
+                urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         with self.translated("connect"):
-            self.api = docker.APIClient(base_url=endpoint.base_url, version="auto", timeout=timeout,
-                                        tls=tls, max_pool_size=max(pool_size, 10))
+            self.api = _APIClient(base_url=endpoint.base_url, version="auto", timeout=timeout,
+                                  tls=tls, max_pool_size=max(pool_size, 10))
             if not endpoint.base_url.startswith("unix://"):
                 # the SDK sizes only its unix-socket pool; over tcp requests keeps its default of 10
                 adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(pool_size, 10))

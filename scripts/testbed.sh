@@ -19,7 +19,7 @@ HD_SYSLOG_TCP_PORT=${HD_SYSLOG_TCP_PORT:-15515}
 HD_SNMP_COMMUNITY=${HD_SNMP_COMMUNITY:-public}
 HD_SYSLOG_RECEIVED=$HD_TESTBED_DIR/received.jsonl
 
-PACKAGES=(docker.io busybox-static iptables snmpd snmp rsyslog curl python3-venv)
+PACKAGES=(docker.io busybox-static iptables snmpd snmp rsyslog curl python3-venv openssl)
 DOCKER_SOCK=/var/run/docker.sock
 DOCKER_PIDFILE=/var/run/docker.pid  # dockerd's default: it refuses a second start only because of it
 DOCKER_TCP=127.0.0.1:2375
