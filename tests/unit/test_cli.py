@@ -150,3 +150,10 @@ def test_tls_follows_the_docker_cli_conventions():
 def test_bad_endpoints(kwargs):
     with pytest.raises(UsageError):
         resolve_endpoint(environ={}, **kwargs)
+
+
+def test_client_files_named_on_the_command_line_are_not_defaults():
+    assert resolve_endpoint(ip="h", tls=True, environ={}).default_client_files
+    named = resolve_endpoint(ip="h", tls=True, tlscert="/c.pem", tlskey="/k.pem", environ={})
+    assert not named.default_client_files
+    assert (named.client_cert, named.client_key) == ("/c.pem", "/k.pem")
