@@ -4,7 +4,7 @@ host (default) or to its limit (--container), the host's usage excluding the con
 from .. import cli, containers, memory
 from ..errors import UsageError
 from ..output import count, emit, percent
-from .rates import selected_running
+from . import selected_running
 
 KEY_PREFIX = "host_mem_usage"
 HOST_KEY = f"{KEY_PREFIX}:host"

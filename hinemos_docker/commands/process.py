@@ -4,7 +4,7 @@ from .. import cli
 from ..errors import DockerError
 from ..output import count, emit
 from ..process import ALL_PROCESSES, count_processes, process_key, process_pattern
-from .rates import selected_running
+from . import selected_running
 
 
 def _pattern_options(parser):

@@ -13,6 +13,7 @@ from .. import cli, containers, metrics
 from ..errors import DockerError
 from ..output import Measurement, emit
 from ..state import StateFile
+from . import selected_running
 
 STATE_CONTAINERS = "containers"
 
@@ -32,15 +33,6 @@ class Interval:
     @property
     def name(self):
         return containers.container_name(self.container)
-
-
-def selected_running(engine, args):
-    """Running containers chosen by -c/-n, in API order. Only an exact -c/-n lists all containers,
-    so that a stopped match selects nothing instead of failing as unknown (DECISIONS 22)."""
-    exact = any(value and not containers.is_pattern(value)
-                for value in (args.container_id, args.container_name))
-    listed = engine.containers(all=exact)
-    return containers.select_running(listed, args.container_id, args.container_name)
 
 
 def sample_of(engine, container_id):
