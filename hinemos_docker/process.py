@@ -1,6 +1,7 @@
 """Pure rules of the process monitor (SEED-SPEC 3.7, DECISIONS 21): the -prog/-args pattern, its key
 and the count of matching rows of a /top answer. No I/O."""
 import re
+import warnings
 
 from .containers import short_id
 from .errors import DockerError, UsageError
@@ -12,8 +13,11 @@ COMMAND_TITLES = ("CMD", "COMMAND")
 
 def _compiled(text, option):
     try:
-        return re.compile(text)
-    except re.error as exc:
+        # Python < 3.11 only warns about what 3.11 refuses (a global flag after the start)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)
+            return re.compile(text)
+    except (re.error, DeprecationWarning) as exc:
         raise UsageError(f"invalid {option} pattern '{text}': {exc}") from None
 
 
@@ -21,9 +25,9 @@ def process_pattern(prog=None, args=None):
     """(key label, compiled regex) for -prog/-args: `PROG`, or `PROG ARGS` joined by one space with
     PROG defaulting to .*; each part is grouped, so an alternation in PROG does not swallow ARGS."""
     prog = ALL_PROCESSES if prog is None else prog
-    _compiled(prog, "-prog")
     if args is None:
-        return prog, re.compile(prog)
+        return prog, _compiled(prog, "-prog")
+    _compiled(prog, "-prog")
     _compiled(args, "-args")
     return f"{prog} {args}", _compiled(f"(?:{prog}) (?:{args})", "-prog/-args")
 
