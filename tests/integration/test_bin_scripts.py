@@ -49,3 +49,21 @@ def test_console_entry_point_runs_the_same_command():
                            "scripts.MonitorDockerHostStatus()", "--status"],
                           capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert (code.returncode, code.stdout) == (0, "Status,0\n")
+
+
+HEAVY_LIBRARIES = ("docker", "suds", "pysnmp", "requests")
+
+
+@pytest.mark.parametrize("script", BIN_SCRIPTS, ids=lambda p: p.name)
+def test_help_imports_no_heavy_library(script):
+    """Start-up stays cheap (bench target < 250 ms): the SDKs load only when a script needs them."""
+    probe = ("import runpy, sys\n"
+             f"sys.argv = [{str(script)!r}, '--help']\n"
+             "try:\n"
+             f"    runpy.run_path({str(script)!r}, run_name='__main__')\n"
+             "except SystemExit:\n"
+             "    pass\n"
+             f"print(' '.join(m for m in {HEAVY_LIBRARIES!r} if m in sys.modules), file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert result.stderr.strip() == ""
