@@ -38,7 +38,9 @@ class Console:
         self.err.write(f"{self.prog}: warning: {message}\n")
 
     def error(self, message):
-        self.err.write(f"{self.prog}: {message}\n")
+        """One line, always: a multi-line text (e.g. a UsedFacility fault) is joined with ' / '."""
+        text = " / ".join(line.strip() for line in str(message).splitlines() if line.strip())
+        self.err.write(f"{self.prog}: {text}\n")
 
 
 @dataclass(frozen=True)

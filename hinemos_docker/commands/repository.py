@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from .. import cli, messages, repository, repository_plan
-from ..errors import HinemosFault, UsageError
+from ..errors import UsageError
 
 LOCAL_ADDRESS = "127.0.0.1"
 
@@ -34,11 +34,7 @@ def apply(plan, client, say):
         for line in step.lines:
             say(line)
         if step.call is not None:
-            try:
-                getattr(client, step.call.operation)(*step.call.args)
-            except HinemosFault as fault:  # a multi-line fault text (UsedFacility) still makes one line
-                raise HinemosFault(fault.name, " / ".join(fault.fault_message.splitlines()),
-                                   fault.url) from None
+            getattr(client, step.call.operation)(*step.call.args)
 
 
 def _sync(action):

@@ -157,3 +157,10 @@ def test_client_files_named_on_the_command_line_are_not_defaults():
     named = resolve_endpoint(ip="h", tls=True, tlscert="/c.pem", tlskey="/k.pem", environ={})
     assert not named.default_client_files
     assert (named.client_cert, named.client_key) == ("/c.pem", "/k.pem")
+
+
+def test_a_multi_line_error_is_still_one_line():
+    def fail(args, console):
+        raise DockerUnreachable("first part\nsecond part\n")
+    code, _, err = _run(_command(fail))
+    assert (code, err) == (1, "T.py: first part / second part\n")
