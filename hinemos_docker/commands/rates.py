@@ -2,11 +2,14 @@
 
 Under the -k state file's lock: list the running containers chosen by -c/-n, fetch one one-shot
 stats sample of each (all requests in flight at once), and pair it with the previous run's sample.
-A container without a usable previous sample (first run, new, restarted, a counter went back) gets
-a second sample at once, which the daemon answers on its next collector tick (~1 s later).
+Whether the previous sample is usable comes from the uptime range the Status stands for, else from
+the start time (inspect, when the range cannot tell). A container without a usable previous sample
+(first run, new, restarted, a counter went back) gets a second sample at once, which the daemon
+answers on its next collector tick (~1 s later).
 The state keeps the newest sample of each measured container by full ID; the command saves it only
 once the run has its values.
 """
+import time
 from dataclasses import dataclass
 
 from .. import cli, containers, metrics
@@ -53,17 +56,23 @@ def previous_samples(state):
     return {cid: sample for cid, sample in samples.items() if sample is not None}
 
 
-def measure(engine, chosen, previous):
+def measure(engine, chosen, previous, listed_at):
     """An Interval for every chosen container still running, all containers at once: from its
     previous sample when that continues into this run's sample, else between this sample and a
-    second one asked for as soon as the first arrives (the daemon answers it on its next tick)."""
+    second one asked for as soon as the first arrives (the daemon answers it on its next tick).
+    `listed_at` is the monotonic time just before the listing whose Status `chosen` carries."""
     def interval(container):
         container_id = container["Id"]
         first = sample_of(engine, container_id)
         if first is None:
             return None
-        if metrics.continues(previous.get(container_id), first, container.get("Status")):
-            return Interval(container, previous[container_id], first)
+        before = previous.get(container_id)
+        listed_within_ns = int((time.monotonic() - listed_at) * metrics.NS_PER_S)
+        verdict = metrics.continuity(before, first, container.get("Status"), listed_within_ns)
+        if verdict is metrics.Continuity.ASK_START:
+            verdict = metrics.started_by(before, engine.inspect(container_id)["State"]["StartedAt"])
+        if verdict is metrics.Continuity.SAME_RUN:
+            return Interval(container, before, first)
         second = sample_of(engine, container_id)
         return Interval(container, first, second) if second is not None else None
 
@@ -88,7 +97,8 @@ def container_intervals(args, state):
     """Connect, select and measure: the Intervals of this run, in API order."""
     from ..docker_engine import MAX_PARALLEL_REQUESTS, connect
     engine = connect(args, pool_size=MAX_PARALLEL_REQUESTS)
-    return measure(engine, selected_running(engine, args), previous_samples(state))
+    listed_at = time.monotonic()
+    return measure(engine, selected_running(engine, args), previous_samples(state), listed_at)
 
 
 def unmeasured(console, interval, what):

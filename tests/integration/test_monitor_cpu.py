@@ -32,8 +32,8 @@ def kept_samples(state_dir):
 
 
 def wait_up(container, seconds):
-    """Until the container has run `seconds`: a previous sample must not predate what its
-    whole-second Status can vouch for (metrics.continues)."""
+    """Until the container has run `seconds`, so that its Status ("Up N seconds") cannot leave any
+    doubt that it was up when the previous sample was read."""
     started_ns = metrics.read_time_ns(container.attrs["State"]["StartedAt"])
     remaining = seconds - (time.time_ns() - started_ns) / 1e9
     if remaining > 0:
@@ -88,6 +88,31 @@ def test_second_run_computes_from_the_state_file(run_script, pair, tmp_path):
     expected = 100 * now["cpu_total"] / (now["read_ns"] - previous["read_ns"])
     # an in-run pair of samples could never give this (it exceeds what 2 cores can do in 1 s)
     assert got[f"cpu_usage:{pair.prefix}busy"] == f"{expected:.2f}"
+
+
+def test_a_status_too_coarse_to_tell_is_settled_by_the_start_time(run_script, make_container, tmp_path):
+    """The kept sample was read 0.1 s after the start, and the run lists the container at about
+    2.5 s of uptime: "Up 2 seconds" (2-3 s) can neither vouch for a sample 2.4 s old nor rule it
+    out. The start time settles it: the run computes from the kept sample, no second sample. The
+    container idles 1.5 s before it spins, so the long interval's value (about half a core) is
+    unlike the last second's (a whole core)."""
+    busy = make_container("busy", "sh -c 'sleep 1.5; while :; do :; done'")
+    started_ns = metrics.read_time_ns(busy.attrs["State"]["StartedAt"])
+    name = busy.name
+    values(run_script(COMMAND, "-k", KEY, "--state-dir", tmp_path, "-n", name))
+    path = tmp_path / f"{KEY}.txt"
+    state = json.loads(path.read_text())
+    previous = state["containers"][busy.id]
+    previous.update(read_ns=started_ns + 100_000_000, cpu_total=0, percpu=[0] * len(previous["percpu"]),
+                    disk_read=0, disk_write=0, rx_bytes=0, tx_bytes=0, rx_packets=0, tx_packets=0)
+    path.write_text(json.dumps(state))
+    uptime = (time.time_ns() - started_ns) / 1e9
+    time.sleep(max(2, int(uptime) + 1) + 0.45 - uptime)
+
+    got = values(run_script(COMMAND, "-k", KEY, "--state-dir", tmp_path, "-n", name))
+    now = kept_samples(tmp_path)[busy.id]
+    expected = 100 * now["cpu_total"] / (now["read_ns"] - previous["read_ns"])
+    assert got[f"cpu_usage:{name}"] == f"{expected:.2f}"
 
 
 def _concurrently(*calls):
