@@ -88,14 +88,20 @@ def port_number(text):
     return port
 
 
-def positive_seconds(text):
-    try:
-        value = int(text, 10)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"invalid number of seconds '{text}'")
-    return value
+def whole_number_of(unit):
+    """An argparse type: a whole number (0 or more) of `unit`, named in the error."""
+    def parse(text):
+        try:
+            value = int(text, 10)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"invalid number of {unit} '{text}'")
+        return value
+    return parse
+
+
+positive_seconds = whole_number_of("seconds")
 
 
 def key_id(text):

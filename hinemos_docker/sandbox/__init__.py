@@ -7,6 +7,7 @@ Stdlib only.
     sandbox = start(port=0, data="/tmp/repo.json")   # serving in a background thread
     sandbox.base_url    # http://127.0.0.1:PORT/HinemosWS
     sandbox.calls       # Counter of SOAP operations received
+    start(port=0, latency_ms=20)   # every answer 20 ms late, like a manager across a network
     sandbox.stop()
 """
 from .model import Fault
@@ -16,6 +17,9 @@ from .soap import versions
 __all__ = ["Fault", "Sandbox", "start", "versions"]
 
 
-def start(port=0, data=None, version="6.2", user="hinemos", password="hinemos", host="127.0.0.1"):
-    """Start a stand-in serving in a background thread; returns it (.base_url, .calls, .stop())."""
-    return Sandbox(port=port, data=data, version=version, user=user, password=password, host=host).start()
+def start(port=0, data=None, version="6.2", user="hinemos", password="hinemos", host="127.0.0.1",
+          latency_ms=0):
+    """Start a stand-in serving in a background thread; returns it (.base_url, .calls, .stop());
+    every answer leaves `latency_ms` after its request."""
+    return Sandbox(port=port, data=data, version=version, user=user, password=password, host=host,
+                   latency_ms=latency_ms).start()

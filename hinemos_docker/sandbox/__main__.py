@@ -7,6 +7,7 @@ import argparse
 import signal
 import sys
 
+from ..cli import whole_number_of
 from . import soap
 from .server import Sandbox
 from .store import StoreError
@@ -22,11 +23,15 @@ def main(argv=None):
                         help="WSDL version (default 6.2)")
     parser.add_argument("--user", default="hinemos", help="login user (default hinemos)")
     parser.add_argument("--password", default="hinemos", help="login password (default hinemos)")
+    parser.add_argument("--latency-ms", type=whole_number_of("milliseconds"), default=0, metavar="N",
+                        help="answer every call N ms after it arrives, calls in flight together waiting "
+                             "together, as a manager across a network does (default 0)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")
     args = parser.parse_args(argv)
     try:
         sandbox = Sandbox(port=args.port, data=args.data, version=args.version, user=args.user,
-                          password=args.password, host=args.host, verbose=args.verbose)
+                          password=args.password, host=args.host, verbose=args.verbose,
+                          latency_ms=args.latency_ms)
     except (OSError, StoreError, ValueError) as e:
         print(f"hinemos-sandbox: cannot start: {e}", file=sys.stderr)
         return 1

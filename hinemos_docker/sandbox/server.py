@@ -4,6 +4,10 @@ Like the manager's JAX-WS endpoint: the WSDL and schemas are served without auth
 serving address written into them; every POST checks the Authorization header by hand and answers a
 failure with an InvalidUserPass fault over HTTP 500 (never a 401 challenge); SOAP headers are
 ignored; every acknowledged write is persisted before the response is sent.
+
+With `latency_ms`, every answer leaves that long after its request was handled, each connection in
+its own thread and the wait outside the repository lock: calls in flight together wait together,
+as on a real manager across a network.
 """
 import base64
 import binascii
@@ -11,6 +15,7 @@ import collections
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -58,25 +63,34 @@ def decode_basic(token):
         return b""
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # many clients connect at once under a bench; the default backlog of 5 would drop their SYNs
+    request_queue_size = 128
+
+
 class Sandbox:
     """One stand-in manager: a repository, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
-                 host="127.0.0.1", verbose=False):
+                 host="127.0.0.1", verbose=False, latency_ms=0):
+        if latency_ms < 0:
+            raise ValueError(f"latency must not be negative: {latency_ms} ms")
         self.schema = soap.schema(version)
         self.version = version
         self.user, self.password = user, password
         self.data = data
         self.verbose = verbose
         self.calls = collections.Counter()
+        self.latency_s = latency_ms / 1000
+        self.in_flight = self.in_flight_peak = 0
         self.lock = threading.RLock()
         state = store.load(data) if data is not None else None
         self.repository = Repository(version, user, state)
         self._saved = store.dump(self.repository.to_state())
         if data is not None and state is None:
             store.write(data, self._saved)  # a new data file holds the fresh repository at once
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), _Handler)
         self.httpd.sandbox = self
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
@@ -119,12 +133,26 @@ class Sandbox:
             self.repository = Repository(self.version, self.user)
             self._persist()
             self.calls.clear()
+            self.in_flight_peak = 0
 
     def mark_used(self, facility_id, *messages):
         """Pretend settings reference `facility_id` (deleting it raises UsedFacility); none: clear."""
         with self.lock:
             self.repository.mark_used(facility_id, *messages)
             self._persist()
+
+    def wait_latency(self):
+        """Hold one answer back by the latency; `in_flight_peak` counts answers held at once."""
+        if not self.latency_s:
+            return
+        with self.lock:
+            self.in_flight += 1
+            self.in_flight_peak = max(self.in_flight_peak, self.in_flight)
+        try:
+            time.sleep(self.latency_s)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
 
     def _persist(self):
         text = store.dump(self.repository.to_state())
@@ -232,6 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, envelope.encode("utf-8"), "text/xml;charset=utf-8")
 
     def _send(self, status, body, content_type):
+        self.server.sandbox.wait_latency()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
