@@ -204,6 +204,14 @@ def required_container_options(parser):
     _container_selection(parser, required=True)
 
 
+def counter_source_options(parser):
+    group = parser.add_argument_group("counter source")
+    group.add_argument("--from-api", action="store_true",
+                       help="read the counters from the Docker API's stats even when the daemon runs on "
+                            "this machine and its cgroup files are readable (default: read the files, "
+                            "much faster; the container list still comes from the API)")
+
+
 def state_options(parser):
     group = parser.add_argument_group("previous-run state")
     group.add_argument("-k", "--key", dest="key_id", metavar="KEY_ID", required=True, type=key_id,

@@ -184,10 +184,11 @@ class Continuity(enum.Enum):
 
 def continuity(before, after, status, listed_within_ns):
     """Does `after` continue `before`? It must be a later read with no counter gone back, and the
-    container must have been up since `before` was read. The Status gives the uptime as a range at
-    the listing, which came at most `listed_within_ns` before `after` was read: a low end covering
-    the interval proves the same run, a high end inside it proves a restart, anything between is
-    settled by the start time (never by a guess, never by a second sample)."""
+    container must have been up since `before` was read. The Status
+    gives the uptime as a range at the listing, which came at most `listed_within_ns` before
+    `after` was read: a low end covering the interval proves the same run, a high end inside it
+    proves a restart, anything between is settled by the start time (never by a guess, never by
+    a second sample)."""
     if before is None or after.read_ns <= before.read_ns or counters_went_back(before, after):
         return Continuity.NEW_RUN
     uptime = uptime_range(status)

@@ -130,7 +130,8 @@ def _concurrently(*calls):
 
 def test_core_values_add_up_to_the_all_value(run_script, pair, tmp_path):
     """Both modes over the same pair of samples: the same previous sample (a copy of one state
-    file) and runs at the same time, which the daemon answers from the same collector tick."""
+    file) and runs at the same time, which the daemon answers from the same collector tick (so
+    over the API: the cgroup files would give each run its own moment)."""
     wait_up(pair.busy, 3)
     all_dir, core_dir = tmp_path / "all", tmp_path / "core"
     all_dir.mkdir()
@@ -138,8 +139,8 @@ def test_core_values_add_up_to_the_all_value(run_script, pair, tmp_path):
     values(run_cpu(run_script, pair, all_dir))
     for _ in range(5):
         (core_dir / f"{KEY}.txt").write_bytes((all_dir / f"{KEY}.txt").read_bytes())
-        total, cores = _concurrently(lambda: run_cpu(run_script, pair, all_dir, "--all"),
-                                     lambda: run_cpu(run_script, pair, core_dir, "--core"))
+        total, cores = _concurrently(lambda: run_cpu(run_script, pair, all_dir, "--all", "--from-api"),
+                                     lambda: run_cpu(run_script, pair, core_dir, "--core", "--from-api"))
         if kept_samples(all_dir) == kept_samples(core_dir):
             break
     else:

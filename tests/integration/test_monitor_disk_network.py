@@ -12,7 +12,8 @@ import pytest
 from hinemos_docker.commands import rates
 from hinemos_docker.commands.disk import COMMAND as DISK
 from hinemos_docker.commands.network import COMMAND as NETWORK
-from hinemos_docker.docker_engine import DockerEngine, resolve_endpoint
+from hinemos_docker.docker_endpoint import resolve_endpoint
+from hinemos_docker.docker_engine import DockerEngine
 from hinemos_docker.output import AGENT_LINE_RE
 from tests.fixtures.docker import TEST_LABEL
 

@@ -224,3 +224,4 @@ def test_a_counter_that_went_back_does_not_continue():
 def test_an_older_or_same_read_does_not_continue():
     assert continuity(BUSY_2, BUSY_1, "Up 3 hours") is NEW
     assert continuity(BUSY_1, BUSY_1, "Up 3 hours") is NEW
+
