@@ -5,7 +5,6 @@ resolve the same target and word the same failure the same way. Stdlib only.
 import ipaddress
 import os
 import socket
-import ssl
 from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urlsplit
@@ -104,6 +103,7 @@ TLS_REASONS = {
 
 def connection_reason(exc):
     """A short reason for a connection failure, from the innermost cause."""
+    import ssl  # only when something failed: the fast path does not pay for it
     seen = exc
     while seen is not None:
         if isinstance(seen, socket.gaierror):
