@@ -7,9 +7,12 @@ agreement of the two paths' CPU values over the same window.
   more than a second ago) and a first run (no state: two samples, a second apart);
 - memory (default mode: rss relative to the host's memory);
 - the fast path also over tcp://127.0.0.1:2375, the way Hinemos calls the scripts by default;
-- agreement: the API's one-shot stats of every bench container and, as soon as they arrive, the
-  cgroup files; again 3 s later; the largest |CPU % by the API - CPU % by the files| over the
-  containers. Three of them run a busy loop capped at --cpus 0.25 so that the figures are not all
+- one container per run (a per-container monitor setting), fast path and API;
+- CPU seconds (user + system) of each run beside its wall time: the cost on the machine that runs
+  the scripts (the daemon's own work for the API's stats calls is not in it);
+- agreement: the API's one-shot stats of every bench container and, as soon as each arrives, that
+  container's cgroup files; again 5 s later; the largest |CPU % by the API - CPU % by the files|
+  over the containers. Three of them run a busy loop capped at --cpus 0.25 so that the figures are not all
   zero (and the bench leaves the 2 shared cores mostly to others).
 
 Bench containers are named hdbench-fast-NNN and hdbench-fastbusy-N (label
@@ -22,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_resources import measure
+from bench_resources import usage
 from common import BENCH_LABEL, IMAGE, ROOT, docker_client, ensure_containers, print_table, remove_containers
 
 sys.path.insert(0, str(ROOT))
@@ -55,49 +58,51 @@ def ensure_busy(client):
                                   nano_cpus=250_000_000, detach=True)
 
 
-def script_run(monitor, count, state_dir, key, extra):
+def script_run(monitor, lines, state_dir, key, extra, selection=SELECTION):
+    """(wall s, peak RSS MiB, CPU s) of one run printing at least `lines` container blocks."""
     script, options, per_container = MONITORS[monitor]
-    argv = [sys.executable, BIN / script, "-n", SELECTION, *options, *extra]
+    argv = [sys.executable, BIN / script, "-n", selection, *options, *extra]
     if monitor != "memory":
         argv += ["-k", key, "--state-dir", state_dir]
-    return measure(argv, (count + BUSY) * per_container)
+    return usage(argv, lines * per_container)
 
 
-def median_steady(monitor, count, state_dir, extra):
-    """(median wall s, max peak RSS MiB) of RUNS steady runs, each over 1.2 s after the last."""
-    key = f"steady{count}{monitor.split()[0]}{'api' if '--from-api' in extra else ''}"
-    script_run(monitor, count, state_dir, key, extra)  # leaves the state file
+def summary(results):
+    """(median wall s, median CPU s, largest peak RSS MiB) of several runs."""
+    def median(values):
+        return sorted(values)[len(values) // 2]
+    return median([r[0] for r in results]), median([r[2] for r in results]), max(r[1] for r in results)
+
+
+def steady(monitor, lines, state_dir, extra, selection=SELECTION):
+    """summary() of RUNS steady runs, each over 1.2 s after the last (memory keeps no state)."""
+    key = f"steady{time.monotonic_ns()}"
+    script_run(monitor, lines, state_dir, key, extra, selection)  # leaves the state file
     results = []
     for _ in range(RUNS):
         time.sleep(1.2)
-        results.append(script_run(monitor, count, state_dir, key, extra))
-    walls = sorted(wall for wall, _ in results)
-    return walls[len(walls) // 2], max(rss for _, rss in results)
-
-
-def first_run(monitor, count, state_dir, extra):
-    return script_run(monitor, count, state_dir, f"first{time.monotonic_ns()}", extra)
+        results.append(script_run(monitor, lines, state_dir, key, extra, selection))
+    return summary(results)
 
 
 def agreement(count):
     """(largest |API - files| CPU percentage points over the bench containers, the busy ones' mean
-    CPU % by the API) over one 3 s window read the same moments both ways."""
+    CPU % by the API) over one 5 s window, each container's files read as soon as its API answer
+    arrives (all requests in flight at once), at the start and at the end."""
     endpoint = resolve_endpoint(UNIX)
     local, api = LocalEngine(endpoint, 60, CgroupFiles.discover()), DockerEngine(endpoint, pool_size=256)
     ids = [c["Id"] for c in local.containers() if c["Names"][0].startswith(f"/{SELECTION[:-1]}")]
 
-    def both():
-        daemon = api.stats_many(ids)
-        files = local.stats_many(ids)
-        return ({cid: metrics.sample_from_stats(stats) for cid, stats in daemon.items()},
-                {cid: metrics.sample_from_stats(stats) for cid, stats in files.items()})
-    api_1, files_1 = both()
-    time.sleep(3)
-    api_2, files_2 = both()
+    def both(container_id):
+        daemon = metrics.sample_from_stats(api.stats(container_id))
+        return daemon, metrics.sample_from_stats(local.stats_many([container_id])[container_id])
+    start = api.per_container(both, ids)
+    time.sleep(5)
+    end = api.per_container(both, ids)
     differences, busy = [], []
     for cid in ids:
-        by_api = metrics.cpu_percent(api_1[cid], api_2[cid])
-        by_files = metrics.cpu_percent(files_1[cid], files_2[cid])
+        by_api = metrics.cpu_percent(start[cid][0], end[cid][0])
+        by_files = metrics.cpu_percent(start[cid][1], end[cid][1])
         differences.append(abs(by_api - by_files))
         if by_api > 5:
             busy.append(by_api)
@@ -107,24 +112,23 @@ def agreement(count):
 
 def bench(count, state_dir):
     rows = []
+    lines = count + BUSY
     for monitor in MONITORS:
         paths = [("fast path, unix", ["-i", UNIX]), ("API (--from-api), unix", ["-i", UNIX, "--from-api"])]
         if monitor == "CPU --all":
             paths.insert(1, ("fast path, tcp 127.0.0.1", ["-i", "127.0.0.1"]))
         for label, extra in paths:
-            if monitor == "memory":
-                rows.append([monitor, label, count, *median_of_runs(monitor, count, state_dir, extra), "-"])
-                continue
-            steady = median_steady(monitor, count, state_dir, extra)
-            first = first_run(monitor, count, state_dir, extra)
-            rows.append([monitor, label, count, *steady, f"{first[0]:.2f}"])
+            first = "-"
+            if monitor != "memory":
+                key = f"first{time.monotonic_ns()}"
+                first = f"{script_run(monitor, lines, state_dir, key, extra)[0]:.2f}"
+            rows.append([monitor, label, lines, *steady(monitor, lines, state_dir, extra), first])
+    # a per-container monitor setting: one run per container node, a single container each
+    for label, extra in (("fast path, one container", ["-i", UNIX]),
+                         ("API, one container", ["-i", UNIX, "--from-api"])):
+        one = steady("CPU --all", 1, state_dir, extra, selection=f"{BUSY_PREFIX}0")
+        rows.append(["CPU --all", label, 1, *one, "-"])
     return rows
-
-
-def median_of_runs(monitor, count, state_dir, extra):
-    results = [script_run(monitor, count, state_dir, "", extra) for _ in range(RUNS)]
-    walls = sorted(wall for wall, _ in results)
-    return walls[len(walls) // 2], max(rss for _, rss in results)
 
 
 def main(counts):
@@ -149,8 +153,9 @@ def main(counts):
         for path in Path(state_dir).glob("*"):
             path.unlink()
         Path(state_dir).rmdir()
-    print_table(["monitor", "path", "containers", "steady wall s", "peak RSS MiB", "first run wall s"],
-                [[m, p, n, f"{w:.2f}", f"{r:.0f}", f] for m, p, n, w, r, f in rows])
+    headers = ["monitor", "path", "containers", "steady wall s", "CPU s", "peak RSS MiB", "first run wall s"]
+    print_table(headers,
+                [[m, p, n, f"{w:.2f}", f"{c:.2f}", f"{r:.0f}", f] for m, p, n, w, c, r, f in rows])
     print()
     print_table(["containers", "max |API - files| CPU pp", "busy containers' CPU % (API)"], agreements)
 

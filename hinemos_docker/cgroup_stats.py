@@ -33,15 +33,22 @@ V2_MEMORY_KEYS = (
     "slab_reclaimable", "slab_unreclaimable", "pgfault", "pgmajfault", "workingset_refault",
     "workingset_activate", "workingset_nodereclaim", "pgrefill", "pgscan", "pgsteal", "pgactivate",
     "pgdeactivate", "pglazyfree", "pglazyfreed", "thp_fault_alloc", "thp_collapse_alloc")
-# the files read per version, by controller ("" is the v2 unified hierarchy)
-V1_FILES = {
-    "cpuacct": ("cpuacct.usage", "cpuacct.usage_percpu", "cgroup.procs"),
-    "blkio": ("blkio.io_serviced_recursive", "blkio.io_service_bytes_recursive",
-              "blkio.throttle.io_service_bytes"),
-    "memory": ("memory.stat",),
+# what a rate monitor's Sample holds, and what the memory monitor reads
+RATE_COUNTERS = ("cpu", "blkio", "network")
+MEMORY_COUNTERS = ("memory",)
+# per version and kind of counter: (controller, files); "" is the v2 unified hierarchy
+FILES = {
+    1: {"cpu": ("cpuacct", ("cpuacct.usage", "cpuacct.usage_percpu")),
+        "blkio": ("blkio", ("blkio.io_serviced_recursive", "blkio.io_service_bytes_recursive",
+                            "blkio.throttle.io_service_bytes")),
+        "network": ("cpuacct", ("cgroup.procs",)),
+        "memory": ("memory", ("memory.stat",))},
+    2: {"cpu": ("", ("cpu.stat",)), "blkio": ("", ("io.stat",)), "network": ("", ("cgroup.procs",)),
+        "memory": ("", ("memory.stat",))},
 }
-V2_FILES = {"": ("cpu.stat", "io.stat", "memory.stat", "cgroup.procs")}
-V1_CONTROLLERS = tuple(V1_FILES)
+# files that exist in every cgroup or in none, depending on the kernel (the CFQ scheduler's)
+KERNEL_OPTIONAL = ("blkio.io_serviced_recursive", "blkio.io_service_bytes_recursive")
+V1_CONTROLLERS = ("cpuacct", "blkio", "memory")
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,14 @@ def container_paths(container_id):
     return (f"docker/{container_id}", f"system.slice/docker-{container_id}.scope")
 
 
-def files_of(hierarchy):
-    """{controller: file names} to read for one container."""
-    return V1_FILES if hierarchy.version == 1 else V2_FILES
+def files_to_read(version, kinds, absent=()):
+    """{controller: file names} to read for the kinds of counters, less the files this kernel
+    does not have."""
+    chosen = {}
+    for kind in kinds:
+        controller, names = FILES[version][kind]
+        chosen.setdefault(controller, []).extend(name for name in names if name not in absent)
+    return chosen
 
 
 # ---- parsing the files ------------------------------------------------------------------------
@@ -168,31 +180,35 @@ def rfc3339(ns):
 
 # ---- the stats document -----------------------------------------------------------------------
 
-def stats_document(version, files, read_ns, online_cpus, networks):
-    """The one-shot stats answer's fields the monitors read, from the texts of the files (name ->
-    text; None for a file that does not exist) read at `read_ns`, and the container's interfaces
-    ({} for none); None when the CPU figure is missing (the cgroup went away meanwhile)."""
-    if version == 1:
-        if not (files.get("cpuacct.usage") or "").strip().isdigit():
+def stats_document(version, files, read_ns, online_cpus, networks=None):
+    """The one-shot stats answer's fields the monitors read, from the texts of the files that
+    were read (name -> text; None for one that does not exist) at `read_ns`, and the container's
+    interfaces ({} for none, None when not read); None when a figure every cgroup has is missing
+    (the cgroup went away meanwhile)."""
+    document = {"read": rfc3339(read_ns)}
+    cpu_file = "cpuacct.usage" if version == 1 else "cpu.stat"
+    if cpu_file in files:
+        if version == 1:
+            if not (files[cpu_file] or "").strip().isdigit():
+                return None
+            percpu = [int(value) for value in (files.get("cpuacct.usage_percpu") or "").split()]
+            cpu_usage = {"total_usage": int(files[cpu_file]), "percpu_usage": percpu or None}
+        else:
+            cpu_stat = flat_keyed(files[cpu_file])
+            if "usage_usec" not in cpu_stat:
+                return None
+            cpu_usage = {"total_usage": cpu_stat["usage_usec"] * NS_PER_US}
+        document["cpu_stats"] = {"cpu_usage": cpu_usage, "online_cpus": online_cpus}
+    if "blkio.throttle.io_service_bytes" in files:
+        document["blkio_stats"] = {"io_service_bytes_recursive": v1_blkio_bytes(files)}
+    elif "io.stat" in files:
+        document["blkio_stats"] = {"io_service_bytes_recursive": io_stat_entries(files["io.stat"])}
+    if "memory.stat" in files:
+        if files["memory.stat"] is None:
             return None
-        percpu = [int(value) for value in (files.get("cpuacct.usage_percpu") or "").split()]
-        cpu_usage = {"total_usage": int(files["cpuacct.usage"]), "percpu_usage": percpu or None}
-        blkio = v1_blkio_bytes(files)
-        keys = V1_MEMORY_KEYS
-    else:
-        cpu_stat = flat_keyed(files.get("cpu.stat"))
-        if "usage_usec" not in cpu_stat:
-            return None
-        cpu_usage = {"total_usage": cpu_stat["usage_usec"] * NS_PER_US}
-        blkio = io_stat_entries(files.get("io.stat"))
-        keys = V2_MEMORY_KEYS
-    memory_stat = flat_keyed(files.get("memory.stat"))
-    document = {
-        "read": rfc3339(read_ns),
-        "cpu_stats": {"cpu_usage": cpu_usage, "online_cpus": online_cpus},
-        "blkio_stats": {"io_service_bytes_recursive": blkio},
-        "memory_stats": {"stats": {key: memory_stat.get(key, 0) for key in keys}},
-    }
+        memory_stat = flat_keyed(files["memory.stat"])
+        keys = V1_MEMORY_KEYS if version == 1 else V2_MEMORY_KEYS
+        document["memory_stats"] = {"stats": {key: memory_stat.get(key, 0) for key in keys}}
     if networks:
         document["networks"] = networks
     return document

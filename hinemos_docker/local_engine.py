@@ -20,29 +20,35 @@ MAX_PARALLEL_CALLS = 8
 
 
 class CgroupFiles:
-    """Reads containers' counters from this machine's cgroup hierarchy."""
+    """Reads containers' counters of some kinds (cgroup_stats.FILES) from this machine's cgroups."""
 
-    def __init__(self, hierarchy, proc="/proc"):
+    def __init__(self, hierarchy, kinds=cgroup_stats.RATE_COUNTERS, proc="/proc"):
         self.hierarchy = hierarchy
         self.proc = proc
         self.online_cpus = os.sysconf("SC_NPROCESSORS_ONLN")  # what the daemon reports as online_cpus
+        # the root cgroup has the interface files every cgroup has: what it lacks, no cgroup has
+        absent = [name for name in cgroup_stats.KERNEL_OPTIONAL if "blkio" in hierarchy.mounts
+                  and not os.path.exists(os.path.join(hierarchy.mounts["blkio"], name))]
+        self.files = cgroup_stats.files_to_read(hierarchy.version, kinds, absent)
+        self.networks_read = "network" in kinds
 
     @classmethod
-    def discover(cls, mountinfo=MOUNTINFO):
+    def discover(cls, kinds=cgroup_stats.RATE_COUNTERS, mountinfo=MOUNTINFO):
         """The reader of this machine's cgroups, or None when they are not mounted whole here."""
         try:
             with open(mountinfo, encoding="utf-8") as handle:
                 hierarchy = cgroup_stats.hierarchy_from_mountinfo(handle.read())
         except OSError:
             return None
-        return cls(hierarchy) if hierarchy is not None else None
+        return cls(hierarchy, kinds) if hierarchy is not None else None
 
     def directories(self, container_id):
-        """{controller: directory} of a container's cgroup, or None when no known layout holds it."""
+        """{controller: directory} of a container's cgroup, or None when no known layout holds it
+        (one controller's directory tells: the daemon creates them all together)."""
         for relative in cgroup_stats.container_paths(container_id):
-            found = {controller: os.path.join(mount, relative)
-                     for controller, mount in self.hierarchy.mounts.items()}
-            if all(os.path.isdir(directory) for directory in found.values()):
+            found = {controller: os.path.join(self.hierarchy.mounts[controller], relative)
+                     for controller in self.files}
+            if os.path.isdir(next(iter(found.values()))):
                 return found
         return None
 
@@ -55,9 +61,10 @@ class CgroupFiles:
         read_ns = time.time_ns()
         try:
             files = {name: _read(os.path.join(directories[controller], name))
-                     for controller, names in cgroup_stats.files_of(self.hierarchy).items()
-                     for name in names}
-            networks = {} if network_mode == "host" else self.networks(files["cgroup.procs"])
+                     for controller, names in self.files.items() for name in names}
+            networks = None
+            if self.networks_read:
+                networks = {} if network_mode == "host" else self.networks(files["cgroup.procs"])
         except OSError:
             return None
         return cgroup_stats.stats_document(self.hierarchy.version, files, read_ns, self.online_cpus,
@@ -77,10 +84,18 @@ class CgroupFiles:
 def _read(path):
     """The text of a file, None when it does not exist (the daemon reads such a figure as 0)."""
     try:
-        with open(path, encoding="ascii") as handle:
-            return handle.read()
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return b"".join(chunks).decode("ascii", "replace")
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
 
 
 class LocalEngine:
@@ -140,11 +155,12 @@ class LocalEngine:
         return self._sdk_engine
 
 
-def connect_for_counters(args):
-    """The engine of a counter monitor: the fast path when the daemon runs here and its cgroup
-    files are readable (unless --from-api), else the SDK's."""
+def connect_for_counters(args, kinds):
+    """The engine of a counter monitor reading `kinds` of counters (cgroup_stats.RATE_COUNTERS or
+    MEMORY_COUNTERS): the fast path when the daemon runs here and its cgroup files are readable
+    (unless --from-api), else the SDK's."""
     endpoint = endpoint_from_args(args)
-    cgroups = None if args.from_api or not is_local(endpoint) else CgroupFiles.discover()
+    cgroups = None if args.from_api or not is_local(endpoint) else CgroupFiles.discover(kinds)
     if cgroups is None:
         from .docker_engine import MAX_PARALLEL_REQUESTS, connect
         return connect(args, pool_size=MAX_PARALLEL_REQUESTS)

@@ -8,7 +8,7 @@ is not positive, a figure is missing), so that no negative or made-up value reac
 import calendar
 import enum
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Optional
 
 NS_PER_S = 1_000_000_000
@@ -103,8 +103,8 @@ def sample_from_stats(stats):
 # ---- samples kept in the -k state file ------------------------------------------------------
 
 def sample_to_state(sample):
-    """A JSON-ready dict of a Sample."""
-    data = asdict(sample)
+    """A JSON-ready dict of a Sample (field by field: asdict would deep-copy every value)."""
+    data = {field.name: getattr(sample, field.name) for field in fields(Sample)}
     data["percpu"] = list(sample.percpu) if sample.percpu is not None else None
     return data
 

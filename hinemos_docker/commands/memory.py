@@ -1,7 +1,7 @@
 """MonitorDockerContainerResourceMemory.py: memory usage of each running container relative to the
 host (default) or to its limit (--container), the host's usage excluding the containers
 (--with-host, over SNMP), or the raw cgroup figures (--all) (SEED-SPEC 3.4, DECISIONS 18-22)."""
-from .. import cli, containers, memory
+from .. import cgroup_stats, cli, containers, memory
 from ..errors import UsageError
 from ..output import count, emit, percent
 from . import selected_running
@@ -53,7 +53,7 @@ def main(args, console):
     if args.all and (args.container or args.with_host):
         raise UsageError("--all cannot be combined with --container or --with-host")
     from ..local_engine import connect_for_counters
-    engine = connect_for_counters(args)
+    engine = connect_for_counters(args, cgroup_stats.MEMORY_COUNTERS)
     selected = [c["Id"] for c in selected_running(engine, args)]
     running = selected
     if args.with_host:

@@ -12,7 +12,7 @@ once the run has its values.
 import time
 from dataclasses import dataclass
 
-from .. import cli, containers, metrics
+from .. import cgroup_stats, cli, containers, metrics
 from ..errors import DockerError
 from ..output import Measurement, emit
 from ..state import StateFile
@@ -110,7 +110,7 @@ def open_state(args, console):
 def container_intervals(args, state):
     """Connect, select and measure: the Intervals of this run, in API order."""
     from ..local_engine import connect_for_counters
-    engine = connect_for_counters(args)
+    engine = connect_for_counters(args, cgroup_stats.RATE_COUNTERS)
     listed_at = time.monotonic()
     return measure(engine, selected_running(engine, args), previous_samples(state), listed_at)
 

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from hinemos_docker import cli, memory, metrics
+from hinemos_docker import cgroup_stats, cli, memory, metrics
 from hinemos_docker.commands import cpu, network
 from hinemos_docker.docker_endpoint import resolve_endpoint
 from hinemos_docker.docker_engine import DockerEngine
@@ -44,7 +44,8 @@ def trio(docker_client, testbed):
 
 def engines():
     endpoint = resolve_endpoint(UNIX)
-    return LocalEngine(endpoint, 60, CgroupFiles.discover()), DockerEngine(endpoint)
+    every_kind = cgroup_stats.RATE_COUNTERS + cgroup_stats.MEMORY_COUNTERS
+    return LocalEngine(endpoint, 60, CgroupFiles.discover(every_kind)), DockerEngine(endpoint)
 
 
 def parse(command, *argv):
@@ -58,7 +59,7 @@ def parse(command, *argv):
     (["-i", "127.0.0.1", "--from-api"], False),
 ])
 def test_the_fast_path_is_taken_for_a_local_daemon_unless_from_api(argv, local):
-    engine = connect_for_counters(parse(cpu.COMMAND, "-k", "x", *argv))
+    engine = connect_for_counters(parse(cpu.COMMAND, "-k", "x", *argv), cgroup_stats.RATE_COUNTERS)
     assert isinstance(engine, LocalEngine) is local
 
 

@@ -15,13 +15,15 @@ V1_ID = "bcd888f18d019ac6b628bd366f9fc198658cb4b78025943873f35fcb8bba4710"
 V2_ID = "5f1c0a7be3d2c9e8a1b4f6d7c8e9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7"
 V1_API = json.loads((TREES / "v1-cgroupfs" / "api-stats.json").read_text())
 V2_API = json.loads((DATA / "stats" / "v2-constructed-1.json").read_text())
+EVERY_KIND = cgroup_stats.RATE_COUNTERS + cgroup_stats.MEMORY_COUNTERS
 
 
 def reader(tree):
     """CgroupFiles over one tree, its mount points and /proc moved under the tree."""
     hierarchy = cgroup_stats.hierarchy_from_mountinfo((TREES / tree / "mountinfo").read_text())
     moved = {controller: f"{TREES / tree}{mount}" for controller, mount in hierarchy.mounts.items()}
-    files = CgroupFiles(cgroup_stats.Hierarchy(hierarchy.version, moved), proc=str(TREES / tree / "proc"))
+    files = CgroupFiles(cgroup_stats.Hierarchy(hierarchy.version, moved), EVERY_KIND,
+                        proc=str(TREES / tree / "proc"))
     files.online_cpus = 2 if hierarchy.version == 1 else 4  # the machines the API answers came from
     return files
 
@@ -160,9 +162,29 @@ def test_net_dev_leaves_out_lo_and_malformed_lines():
 
 
 @pytest.mark.parametrize("version, files", [
-    (1, {"cpuacct.usage": None}), (1, {"cpuacct.usage": ""}), (2, {"cpu.stat": "user_usec 5\n"})])
-def test_no_cpu_figure_means_no_document(version, files):
+    (1, {"cpuacct.usage": None}), (1, {"cpuacct.usage": ""}), (2, {"cpu.stat": "user_usec 5\n"}),
+    (1, {"memory.stat": None})])
+def test_a_figure_every_cgroup_has_missing_means_no_document(version, files):
     assert cgroup_stats.stats_document(version, files, 1, 2, {}) is None
+
+
+def test_each_monitor_reads_only_the_files_it_needs():
+    assert cgroup_stats.files_to_read(1, cgroup_stats.MEMORY_COUNTERS) == {"memory": ["memory.stat"]}
+    assert cgroup_stats.files_to_read(1, cgroup_stats.RATE_COUNTERS, cgroup_stats.KERNEL_OPTIONAL) == {
+        "cpuacct": ["cpuacct.usage", "cpuacct.usage_percpu", "cgroup.procs"],
+        "blkio": ["blkio.throttle.io_service_bytes"]}
+    assert cgroup_stats.files_to_read(2, cgroup_stats.RATE_COUNTERS) == {
+        "": ["cpu.stat", "io.stat", "cgroup.procs"]}
+
+
+def test_the_memory_monitor_reads_no_cpu_figure_and_the_rate_monitors_no_memory():
+    hierarchy = reader("v1-cgroupfs").hierarchy
+    memory_only = CgroupFiles(hierarchy, cgroup_stats.MEMORY_COUNTERS).stats(V1_ID, "default")
+    assert memory.rss(memory_only) == memory.rss(V1_API) and "cpu_stats" not in memory_only
+    rates = CgroupFiles(hierarchy, cgroup_stats.RATE_COUNTERS, proc=str(TREES / "v1-cgroupfs" / "proc"))
+    document = rates.stats(V1_ID, "default")
+    assert "memory_stats" not in document
+    assert metrics.sample_from_stats(read_at(document, V1_API)) == metrics.sample_from_stats(V1_API)
 
 
 def test_first_pid():
