@@ -19,7 +19,7 @@ DEFAULT_HINEMOS_USER = "hinemos"
 DEFAULT_HINEMOS_PASSWORD = "hinemos"
 DEFAULT_STATE_DIR = "/tmp"
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
-# the real manager's facility ID rule (hinemos-ws.md 4.3)
+# the real manager's facility ID rule (docs/hinemos-facts.md#facility-id)
 FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
 
 

@@ -1,4 +1,5 @@
-"""The repository scripts' messages (SEED-SPEC 2.4): Japanese under a ja locale, English otherwise.
+"""The repository scripts' messages (docs/rules.md#message-locale): Japanese under a ja locale,
+English otherwise.
 
 Pure: a plan carries Message values (a key and its arguments); the command renders them in the
 language of the environment when it prints them. The Japanese texts are the manual's, character for
@@ -88,7 +89,7 @@ class Message(NamedTuple):
     args: tuple = ()
 
     def render(self, japanese):
-        """The line in Japanese or English; lists print as Python 3 reprs (DECISIONS 5)."""
+        """The line in Japanese or English; lists print as Python 3 reprs."""
         return CATALOGUE[self.key][0 if japanese else 1].format(**dict(self.args))
 
 
