@@ -43,8 +43,8 @@ def test_no_tracked_file_cites_outside_documents_or_issues():
 
 
 @pytest.mark.parametrize("line", [
-    "see ../" "shared/reference/x", "(SEED" "-SPEC 3.3)", "(DECI" "SIONS 15)", "hinemos-ws" ".md 4.3",
-    "testbed" ".md", "(issue" " 5, item 7)", "Issue #" "12", "(item" "s 4-5)",
+    "see ../" "sha" "red/reference/x", "(SEED" "-SPEC 3.3)", "(DECI" "SIONS 15)", "hinemos-ws" ".md 4.3",
+    "testbed" ".md", "(issue" " 5, it" "em 7)", "Issue #" "12", "(item" "s 4-5)",
 ])
 def test_the_pattern_catches_each_kind(line):
     assert FORBIDDEN.search(line)
