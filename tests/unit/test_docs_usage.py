@@ -2,6 +2,7 @@
 --help wraps at cli.HELP_WIDTH however wide the terminal is."""
 import importlib.util
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,17 @@ def test_help_follows_a_narrow_terminal(monkeypatch):
 def test_epilog_line_breaks_are_kept():
     text = cli.help_text(scripts.command_for("JobDockerContainerStart"))
     assert "\nexit status: 0 no container failed" in text
+
+
+def test_options_in_the_docs_tables_exist():
+    """The first column of an option table names options the parsers define (the rest of the
+    table explains them; the generated blocks show the parsers' own words)."""
+    defined = {option for name in scripts.SCRIPTS
+               for action in cli.build_parser(scripts.command_for(name))._actions
+               for option in action.option_strings}
+    documented = set()
+    for page in (ROOT / "docs").glob("*.md"):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith("| `-"):
+                documented.update(re.findall(r"`(-{1,2}[a-z][-a-z0-9]*)", line.split("|")[1]))
+    assert documented and documented <= defined, sorted(documented - defined)
