@@ -112,13 +112,41 @@ def facility_id(text):
     return text
 
 
+# HOST:PORT, [IPv6]:PORT, or (port optional) [IPv6]
+HOST_PORT_RE = re.compile(r"^\[(?P<h6>[^\]]+)\](?::(?P<p6>[^:]*))?$|^(?P<h>[^:\[\]]+):(?P<p>[^:]*)$")
+
+
+def _host_and_port_text(text):
+    """(host, port text or None), or None when `text` is not in a HOST:PORT form."""
+    match = HOST_PORT_RE.match(text)
+    if not match:
+        return None
+    if match.group("h6"):
+        return match.group("h6"), match.group("p6")
+    return match.group("h"), match.group("p")
+
+
 def host_port(text):
     """SYSLOG_HOST:PORT (IPv6 as [addr]:port)."""
-    match = re.match(r"^\[(?P<h6>[^\]]+)\]:(?P<p6>[^:]*)$|^(?P<h>[^:\[\]]+):(?P<p>[^:]*)$", text)
-    if not match:
+    parts = _host_and_port_text(text)
+    if parts is None or parts[1] is None:
         raise argparse.ArgumentTypeError(f"invalid destination '{text}' (expected HOST:PORT)")
-    host = match.group("h6") or match.group("h")
-    return host, port_number(match.group("p6") if match.group("h6") else match.group("p"))
+    return parts[0], port_number(parts[1])
+
+
+def split_host_port(target):
+    """(host, port or None) of an -i value: HOST, HOST:PORT, an IPv6 literal, [IPv6] or
+    [IPv6]:PORT, as the docker CLI's -H takes them."""
+    parts = _host_and_port_text(target)
+    if parts is None:
+        return target, None
+    host, text = parts
+    if text is None:
+        return host, None
+    try:
+        return host, port_number(text)
+    except argparse.ArgumentTypeError:
+        raise UsageError(f"invalid port in Docker host '{target}' (expected 1-65535)") from None
 
 
 # ---- shared option groups ------------------------------------------------------------------
