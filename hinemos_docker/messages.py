@@ -54,6 +54,10 @@ CATALOGUE = {
                       "[skip] Scope {scope} does not exist; skipping the assignment."),
     "scope_built_in": ("[skip] スコープ {scope} は組み込みスコープのため、割り当てをスキップします。",
                        "[skip] Scope {scope} is a built-in scope; skipping the assignment."),
+    "scope_own": ("[skip] スコープ {scope} はDocker連携スクリプトが管理するスコープのため、"
+                  "割り当てをスキップします。",
+                  "[skip] Scope {scope} is managed by the repository scripts (docker_container, "
+                  "docker_host, docker_map and the hosts' scopes); skipping the assignment."),
     "not_a_scope": ("[skip] {scope} はスコープではないため、割り当てをスキップします。",
                     "[skip] {scope} is not a scope; skipping the assignment."),
     "already_in_scope": ("[skip] 既にスコープ {scope} に割り当てられています",
