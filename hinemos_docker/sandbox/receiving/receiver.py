@@ -1,0 +1,149 @@
+"""The stand-in manager's syslog listeners: UDP and TCP on 127.0.0.1 (port 0: a free one), each
+packet parsed and judged by the system-log monitor settings against the repository, the
+notifications kept for tests and the demo.
+
+Like the manager: a UDP datagram is read into 8192 bytes and the socket keeps the kernel's default
+receive buffer (monitor.systemlog.receive.udp.buffer unset); TCP frames end at LF (no octet
+counting); text is UTF-8.
+
+    with SyslogReceiver(live_repository(sandbox), [container_status_monitor()]) as receiver:
+        ... send to receiver.udp_port / receiver.tcp_port ...
+        receiver.wait_for(lambda n: n.priority == "critical")
+        receiver.notifications, receiver.unnotified
+"""
+import os
+import socket
+import socketserver
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime
+
+from .. import store
+from ..repository import Repository
+from . import syslog_parser, systemlog
+
+UDP_READ_SIZE = 8192
+CHARSET = "utf-8"
+
+
+def live_repository(sandbox):
+    """Run queries on the repository of a running stand-in, under its lock."""
+    @contextmanager
+    def reading():
+        with sandbox.lock:
+            yield sandbox.repository
+    return reading
+
+
+def file_repository(path):
+    """Run queries on the repository a stand-in persists in `path`, reloaded when it changes."""
+    loaded = {}
+
+    @contextmanager
+    def reading():
+        stamp = os.stat(path).st_mtime_ns
+        if loaded.get("stamp") != stamp:
+            state = store.load(path)
+            version = (state or {}).get("version", "6.2")
+            loaded.update(stamp=stamp, repository=Repository(version, state=state))
+        yield loaded["repository"]
+    return reading
+
+
+class SyslogReceiver:
+    """UDP and TCP listeners judging every message; use as a context manager or start()/stop()."""
+
+    def __init__(self, reading, monitors, host="127.0.0.1", port=0, on_notification=None,
+                 on_unnotified=None):
+        self.reading = reading
+        self.monitors = list(monitors)
+        self.on_notification = on_notification  # called with each Notification
+        self.on_unnotified = on_unnotified      # called with (ParsedSyslog, why)
+        self.notifications = []  # Notification, in arrival order
+        self.unnotified = []     # (ParsedSyslog, why), for messages that raised nothing
+        self.received = 0
+        self.changed = threading.Condition()
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind((host, port))
+        self.udp_port = self.udp.getsockname()[1]
+        self.tcp = socketserver.ThreadingTCPServer((host, port), _TcpFrames)
+        self.tcp.daemon_threads = True
+        self.tcp.receiver = self
+        self.tcp_port = self.tcp.server_address[1]
+        self._threads = []
+
+    def start(self):
+        self._threads = [threading.Thread(target=self._read_udp, name="syslog-udp", daemon=True),
+                         threading.Thread(target=self.tcp.serve_forever, kwargs={"poll_interval": 0.05},
+                                          name="syslog-tcp", daemon=True)]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self):
+        self.tcp.shutdown()
+        self.tcp.server_close()
+        self.udp.close()  # ends _read_udp
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _read_udp(self):
+        while True:
+            try:
+                data, (address, _port) = self.udp.recvfrom(UDP_READ_SIZE)
+            except OSError:
+                return
+            self.accept(data, address)
+
+    def accept(self, data, sender):
+        """Parse and judge one packet from `sender` (an IP address)."""
+        message = syslog_parser.parse(data.decode(CHARSET, "replace"), sender, datetime.now())
+        with self.reading() as repository:
+            notifications, why = systemlog.evaluate(message, self.monitors, repository)
+        with self.changed:
+            self.received += 1
+            self.notifications += notifications
+            if why:
+                self.unnotified.append((message, why))
+            self.changed.notify_all()
+        for notification in notifications:
+            if self.on_notification:
+                self.on_notification(notification)
+        if why and self.on_unnotified:
+            self.on_unnotified(message, why)
+
+    def wait_for(self, predicate, count=1, timeout=5.0):
+        """The notifications matching `predicate` once `count` of them arrived (or at timeout)."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                matching = [n for n in self.notifications if predicate(n)]
+                remaining = deadline - time.monotonic()
+                if len(matching) >= count or remaining <= 0:
+                    return matching
+                self.changed.wait(remaining)
+
+    def wait_received(self, count, timeout=5.0):
+        """Until `count` packets were judged (or timeout); returns how many were."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.received < count and time.monotonic() < deadline:
+                self.changed.wait(deadline - time.monotonic())
+            return self.received
+
+
+class _TcpFrames(socketserver.StreamRequestHandler):
+    """One TCP connection: every LF-terminated frame is one message."""
+
+    def handle(self):
+        for line in self.rfile:
+            frame = line.rstrip(b"\n")
+            if frame:
+                self.server.receiver.accept(frame, self.client_address[0])
