@@ -3,7 +3,9 @@ packet parsed and judged by the system-log monitor settings against the reposito
 notifications kept for tests and the demo.
 
 Like the manager: a UDP datagram is read into 8192 bytes and the socket keeps the kernel's default
-receive buffer (monitor.systemlog.receive.udp.buffer unset); TCP frames end at LF (no octet
+receive buffer (monitor.systemlog.receive.udp.buffer unset); the listeners only queue what they
+read (at most 2048 waiting, monitor.systemlog.filter.queue.size; more are discarded) and one worker
+judges the queued messages against one reading of the repository; TCP frames end at LF (no octet
 counting); text is UTF-8.
 
     with SyslogReceiver(live_repository(sandbox), [container_status_monitor()]) as receiver:
@@ -12,6 +14,7 @@ counting); text is UTF-8.
         receiver.notifications, receiver.unnotified
 """
 import os
+import queue
 import socket
 import socketserver
 import threading
@@ -24,6 +27,7 @@ from ..repository import Repository
 from . import syslog_parser, systemlog
 
 UDP_READ_SIZE = 8192
+QUEUE_SIZE = 2048
 CHARSET = "utf-8"
 
 
@@ -62,8 +66,10 @@ class SyslogReceiver:
         self.on_unnotified = on_unnotified      # called with (ParsedSyslog, why)
         self.notifications = []  # Notification, in arrival order
         self.unnotified = []     # (ParsedSyslog, why), for messages that raised nothing
-        self.received = 0
+        self.received = 0        # packets judged
+        self.discarded = 0       # packets discarded because the queue was full
         self.changed = threading.Condition()
+        self.queue = queue.Queue(QUEUE_SIZE)
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind((host, port))
         self.udp_port = self.udp.getsockname()[1]
@@ -75,6 +81,7 @@ class SyslogReceiver:
 
     def start(self):
         self._threads = [threading.Thread(target=self._read_udp, name="syslog-udp", daemon=True),
+                         threading.Thread(target=self._judge_queued, name="syslog-filter", daemon=True),
                          threading.Thread(target=self.tcp.serve_forever, kwargs={"poll_interval": 0.05},
                                           name="syslog-tcp", daemon=True)]
         for thread in self._threads:
@@ -85,6 +92,7 @@ class SyslogReceiver:
         self.tcp.shutdown()
         self.tcp.server_close()
         self.udp.close()  # ends _read_udp
+        self.queue.put(None)  # ends _judge_queued once the queue is worked off
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -103,21 +111,43 @@ class SyslogReceiver:
             self.accept(data, address)
 
     def accept(self, data, sender):
-        """Parse and judge one packet from `sender` (an IP address)."""
+        """Queue one packet from `sender` (an IP address), parsed at its arrival."""
         message = syslog_parser.parse(data.decode(CHARSET, "replace"), sender, datetime.now())
+        try:
+            self.queue.put_nowait(message)
+        except queue.Full:
+            with self.changed:
+                self.discarded += 1
+
+    def _judge_queued(self):
+        while True:
+            batch = [self.queue.get()]
+            while not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            messages = [m for m in batch if m is not None]
+            if messages:
+                self._judge(messages)
+            if len(messages) < len(batch):
+                return
+
+    def _judge(self, messages):
+        """Judge queued messages against one reading of the repository."""
         with self.reading() as repository:
-            notifications, why = systemlog.evaluate(message, self.monitors, repository)
+            index = systemlog.NodeIndex.of(repository)
+            results = [(m, *systemlog.evaluate(m, self.monitors, repository, index)) for m in messages]
         with self.changed:
-            self.received += 1
-            self.notifications += notifications
-            if why:
-                self.unnotified.append((message, why))
+            for message, notifications, why in results:
+                self.received += 1
+                self.notifications += notifications
+                if why:
+                    self.unnotified.append((message, why))
             self.changed.notify_all()
-        for notification in notifications:
-            if self.on_notification:
-                self.on_notification(notification)
-        if why and self.on_unnotified:
-            self.on_unnotified(message, why)
+        for message, notifications, why in results:
+            for notification in notifications:
+                if self.on_notification:
+                    self.on_notification(notification)
+            if why and self.on_unnotified:
+                self.on_unnotified(message, why)
 
     def wait_for(self, predicate, count=1, timeout=5.0):
         """The notifications matching `predicate` once `count` of them arrived (or at timeout)."""
