@@ -38,6 +38,19 @@ remove_demo_containers() {
     fi
 }
 
+# first_line FILE PID WHAT: the first line a background process writes to FILE (up to 10 s)
+first_line() {
+    local file=$1 pid=$2 what=$3 line=
+    for _ in $(seq 100); do
+        line=$(head -n1 "$file")
+        [[ -z $line ]] || break
+        kill -0 "$pid" 2>/dev/null || die "$what did not start: $(cat "$file" "$file.err" 2>/dev/null)"
+        sleep 0.1
+    done
+    [[ -n $line ]] || die "$what printed nothing within 10 s"
+    printf '%s\n' "$line"
+}
+
 WORK=
 SANDBOX_PID=
 RECEIVER_PID=
@@ -71,15 +84,9 @@ trap cleanup EXIT
 remove_demo_containers  # leftovers of an interrupted run
 
 log "Hinemos stand-in"
-"$PY" -m hinemos_docker.sandbox --port 0 --data "$WORK/repository.json" >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+"$PY" -m hinemos_docker.sandbox --port 0 --data "$WORK/repository.json" >"$WORK/sandbox.out" 2>"$WORK/sandbox.out.err" &
 SANDBOX_PID=$!
-for _ in $(seq 100); do
-    URL=$(head -n1 "$WORK/sandbox.out")
-    [[ -z $URL ]] || break
-    kill -0 "$SANDBOX_PID" 2>/dev/null || die "the stand-in did not start: $(cat "$WORK/sandbox.err")"
-    sleep 0.1
-done
-[[ -n $URL ]] || die "the stand-in printed no URL within 10 s"
+URL=$(first_line "$WORK/sandbox.out" "$SANDBOX_PID" "the stand-in")
 echo "manager: $URL (user hinemos, password hinemos; data $WORK/repository.json)"
 # scopes an operator made beforehand: web1 and web2 exist, web3 does not (SEED-SPEC 2.1 example)
 "$PY" - "$URL" <<'EOF'
@@ -165,15 +172,10 @@ script MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s "127.0.0.1:${
 
 log "what a real Hinemos manager notifies (the stand-in's receiving side, the manual's settings)"
 # the receiving side reads the repository the stand-in keeps in its data file
-"$PY" -m hinemos_docker.sandbox.receiving syslog --data "$WORK/repository.json" >"$WORK/receiver.out" 2>&1 &
+"$PY" -m hinemos_docker.sandbox.receiving syslog --data "$WORK/repository.json" >"$WORK/receiver.out" \
+    2>"$WORK/receiver.out.err" &
 RECEIVER_PID=$!
-for _ in $(seq 100); do
-    PORTS=$(head -n1 "$WORK/receiver.out")
-    [[ -z $PORTS ]] || break
-    kill -0 "$RECEIVER_PID" 2>/dev/null || die "the receiver did not start: $(cat "$WORK/receiver.out")"
-    sleep 0.1
-done
-read -r _ UDP_PORT _ _ <<<"$PORTS"
+read -r _ UDP_PORT _ _ <<<"$(first_line "$WORK/receiver.out" "$RECEIVER_PID" "the receiver")"
 echo "system-log monitors CONTAINER_STATUS and CONTAINER_EVENT (scope docker_host), syslog on 127.0.0.1:$UDP_PORT"
 echo "\$ MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s 127.0.0.1:$UDP_PORT"
 script MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s "127.0.0.1:$UDP_PORT" >/dev/null
@@ -183,6 +185,8 @@ wait "$RECEIVER_PID" 2>/dev/null || true
 echo "notifications (demo_C is stopped: its node is unmanaged, so the message goes to the Docker host nodes,"
 echo "which share the IP 127.0.0.1 here; running containers are normal and not notified):"
 tail -n +2 "$WORK/receiver.out"
+echo "(the manual's CONTAINER_EVENT pattern .* takes the state message too; the README's"
+echo " 'hinemos_docker: \{.*' keeps it to Docker events)"
 echo
 echo "custom monitor CONTAINER_CPU on node $HOST1 (info 0-80, warning 80-90, agent buffer 512 bytes):"
 echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu | judge"
