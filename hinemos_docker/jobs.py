@@ -148,7 +148,7 @@ def container_path(source):
 
 
 def archive_name(name, source):
-    """`<container name><SOURCE with each '/' replaced by '_'>.tar` (DECISIONS 28); a relative
+    """`<container name><SOURCE with each '/' replaced by '_'>.tar`; a relative
     SOURCE counts from the root (`root` -> `<name>_root.tar`, as `/root`)."""
     return f"{name}{container_path(source).replace('/', '_')}.tar"
 

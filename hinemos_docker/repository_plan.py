@@ -80,7 +80,7 @@ class _Memberships:
             steps.call("assign_node_scope", scope, missing)
 
     def label_verdict(self, scope, fid, own):
-        """What to do with one scope of a label (DECISIONS 12, 36): assign, or why not; `own`
+        """What to do with one scope of a label: assign, or why not; `own`
         are the scopes the scripts manage, never taken from a label."""
         if scope in own:
             return "own_scope"

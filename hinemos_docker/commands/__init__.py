@@ -20,7 +20,7 @@ def selected_running(engine, args):
 def or_none(args, measurements, prefixes):
     """The container measurements, or one `<prefix>:(none),0` line per key prefix when a pattern or
     whole-host run has none: Hinemos turns empty stdout into UNKNOWN every interval. An exact
-    -c/-n naming a stopped container still prints nothing (DECISIONS 22, 33)."""
+    -c/-n naming a stopped container still prints nothing."""
     if measurements or exact_selection(args):
         return measurements
     return none_measurements(prefixes)

@@ -1,5 +1,5 @@
 """MonitorDockerContainerStatus.py: the State of each container, sent as one syslog message per
-container (SEED-SPEC 3.8, DECISIONS 23, 32).
+container.
 
 HOSTNAME: a running container's message carries its 12-character ID (its container node); every
 other state carries the Docker host as -i names it (its host node). The repository sync switches a
