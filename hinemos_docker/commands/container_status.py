@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import partial
 
 from .. import cli, containers, events, syslog
-from ..syslog_format import SyslogMessage, check_hostname, report_line
+from ..syslog_format import SyslogMessage, report_line
 
 
 def container_states(listed, container_id=None, container_name=None):
@@ -42,9 +42,8 @@ def _hostname_option(parser):
 def main(args, console):
     from ..docker_engine import connect
     engine = connect(args)
+    # checked with every HOSTNAME when the messages are formatted, before anything is sent
     host = events.syslog_hostname(args.docker_ip, engine.endpoint.base_url)
-    if not args.always_container_hostname:
-        check_hostname(host)
     listed = engine.containers(all=True)
     states = container_states(listed, args.container_id, args.container_name)
     now = datetime.now().replace(microsecond=0)
