@@ -103,6 +103,21 @@ def test_names_resolve_through_the_hosts_file(repository, tmp_path):
     assert index.resolve("my-docker", hosts_file=hosts) == {"docker_host1", "docker_host1-web"}
 
 
+def judge(message, monitors, repository):
+    return systemlog.evaluate(message, monitors, systemlog.Snapshot(repository, monitors))
+
+
+def test_the_snapshot_version_changes_with_what_judgement_reads(repository):
+    monitors = [systemlog.container_status_monitor()]
+    before = systemlog.Snapshot.version(repository, monitors)
+    writes.set_valid(repository, "docker_host1-db", True)
+    after_valid = systemlog.Snapshot.version(repository, monitors)
+    writes.assign_node_scope(repository, "docker_host", ["docker_host1-web"])
+    after_assign = systemlog.Snapshot.version(repository, monitors)
+    assert len({before, after_valid, after_assign}) == 3
+    assert systemlog.Snapshot.version(repository, monitors) == after_assign
+
+
 def parsed(hostname, text):
     return syslog_parser.parse(f"<14>Dec  1 20:59:58 {hostname} hinemos_docker: {text}", "127.0.0.1", NOW)
 
@@ -117,7 +132,7 @@ def parsed(hostname, text):
 def test_container_status_rules(repository, hostname, state, scope, expected):
     monitor = systemlog.container_status_monitor(scope)
     cid = "b" * 12
-    notifications, why = systemlog.evaluate(parsed(hostname, f"{cid} {state}"), [monitor], repository)
+    notifications, why = judge(parsed(hostname, f"{cid} {state}"), [monitor], repository)
     assert [(n.facility_id, n.priority) for n in notifications] == expected
     assert all(n.message == f"hinemos_docker: {cid} {state}" and n.monitor_id == "CONTAINER_STATUS"
                for n in notifications)
@@ -132,14 +147,14 @@ def test_first_matching_rule_wins_and_patterns_match_the_whole_message(repositor
         systemlog.Rule(".*EXITED.*", WARNING, ignore_case=True),
         systemlog.Rule(".*exited.*", CRITICAL),
     ))
-    notifications, _ = systemlog.evaluate(parsed("docker_host1", "x exited"), [monitor], repository)
+    notifications, _ = judge(parsed("docker_host1", "x exited"), [monitor], repository)
     assert [n.priority for n in notifications] == [WARNING]
 
 
 def test_unregistered_reaches_only_a_setting_on_unregistered(repository):
     on_unregistered = systemlog.SystemLogMonitor("U", "UNREGISTERED", (systemlog.Rule(".*"),))
-    notifications, _ = systemlog.evaluate(parsed("nobody", "x"), [systemlog.container_event_monitor(),
-                                                                  on_unregistered], repository)
+    notifications, _ = judge(parsed("nobody", "x"), [systemlog.container_event_monitor(), on_unregistered],
+                             repository)
     assert [(n.monitor_id, n.facility_id) for n in notifications] == [("U", "UNREGISTERED")]
 
 

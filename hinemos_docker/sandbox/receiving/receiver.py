@@ -70,6 +70,7 @@ class SyslogReceiver:
         self.discarded = 0       # packets discarded because the queue was full
         self.changed = threading.Condition()
         self.queue = queue.Queue(QUEUE_SIZE)
+        self._snapshot = (None, None)  # (version, systemlog.Snapshot), renewed when it changes
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind((host, port))
         self.udp_port = self.udp.getsockname()[1]
@@ -133,8 +134,11 @@ class SyslogReceiver:
     def _judge(self, messages):
         """Judge queued messages against one reading of the repository."""
         with self.reading() as repository:
-            index = systemlog.NodeIndex.of(repository)
-            results = [(m, *systemlog.evaluate(m, self.monitors, repository, index)) for m in messages]
+            version = systemlog.Snapshot.version(repository, self.monitors)
+            if self._snapshot[0] != version:
+                self._snapshot = (version, systemlog.Snapshot(repository, self.monitors))
+        snapshot = self._snapshot[1]
+        results = [(m, *systemlog.evaluate(m, self.monitors, snapshot)) for m in messages]
         with self.changed:
             for message, notifications, why in results:
                 self.received += 1

@@ -138,24 +138,44 @@ def _hosts_file_address(name, hosts_file):
     return None
 
 
-def in_scope(repository, monitor, facility_ids):
-    """The IDs of `facility_ids` the monitor's scope covers (getValidFacilityIdList)."""
-    if facility_ids == {UNREGISTERED}:
-        return [UNREGISTERED] if monitor.scope == UNREGISTERED else []
-    covered = set(repository.get_node_facility_id_list(monitor.scope, monitor.owner_role_id, 0))
-    return sorted(fid for fid in facility_ids if fid in covered)
+class Snapshot:
+    """What the judgement reads of the repository, read once for many messages (the manager keeps
+    the same in caches refreshed when the repository changes): the NodeIndex, and the managed
+    nodes under each setting's scope (getNodeFacilityIdList, any depth)."""
+
+    def __init__(self, repository, monitors):
+        self.index = NodeIndex.of(repository)
+        self.covered = {(m.scope, m.owner_role_id): set(repository.get_node_facility_id_list(
+            m.scope, m.owner_role_id, 0)) for m in monitors}
+
+    @staticmethod
+    def version(repository, monitors):
+        """A value that changes whenever what a Snapshot holds may change: every node's
+        modification time and address, the managed nodes, and the members of the settings' scopes."""
+        nodes = tuple((n["facilityId"], n.get("modifyDatetime"), n.get("ipAddressV4"), n.get("ipAddressV6"))
+                      for n in repository.get_node_list_all())
+        managed = tuple(repository.get_node_facility_id_list("REGISTERED", None, 0))
+        scopes = tuple(tuple(repository.get_facility_id_list(m.scope, 0)) for m in monitors)
+        return nodes, managed, scopes
+
+    def in_scope(self, monitor, facility_ids):
+        """The IDs of `facility_ids` the monitor's scope covers (getValidFacilityIdList)."""
+        if facility_ids == {UNREGISTERED}:
+            return [UNREGISTERED] if monitor.scope == UNREGISTERED else []
+        covered = self.covered[(monitor.scope, monitor.owner_role_id)]
+        return sorted(fid for fid in facility_ids if fid in covered)
 
 
-def evaluate(message, monitors, repository, index=None):
-    """(notifications, why nothing was notified or None) for one ParsedSyslog."""
-    index = index or NodeIndex.of(repository)
-    facility_ids = index.resolve(message.hostname)
+def evaluate(message, monitors, snapshot):
+    """(notifications, why nothing was notified or None) for one ParsedSyslog, against a Snapshot
+    of the repository taken with the same monitors."""
+    facility_ids = snapshot.index.resolve(message.hostname)
     if not facility_ids:
         return [], (f"dropped: HOSTNAME {message.hostname} names only nodes whose management flag "
                     "is OFF")
     notifications = []
     for monitor in monitors:
-        nodes = in_scope(repository, monitor, facility_ids)
+        nodes = snapshot.in_scope(monitor, facility_ids)
         if not nodes:
             continue
         rule = next((r for r in monitor.rules if r.valid and r.matches(message.message)), None)
