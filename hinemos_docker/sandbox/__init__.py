@@ -1,7 +1,7 @@
 """The stand-in Hinemos manager: a RepositoryEndpoint that behaves like the real one.
 
 It is the demo's embedded default and the integration tests' peer. Its contract is the real
-manager's (../shared/reference/hinemos-ws.md), served from the reference WSDL/XSD of 6.2 or 6.0.
+manager's (docs/hinemos-facts.md), served from the WSDL/XSD of 6.2 or 6.0 (wsdl/README.md).
 Stdlib only.
 
     sandbox = start(port=0, data="/tmp/repo.json")   # serving in a background thread
@@ -9,6 +9,9 @@ Stdlib only.
     sandbox.calls       # Counter of SOAP operations received
     start(port=0, latency_ms=20)   # every answer 20 ms late, like a manager across a network
     sandbox.stop()
+
+Its receiving side (receiving/: the syslog receiver, system-log and custom-monitor judgement of a
+real manager) reads this repository through its query operations.
 """
 from .model import Fault
 from .server import Sandbox
