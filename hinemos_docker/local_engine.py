@@ -142,7 +142,7 @@ class LocalEngine:
         return {cid: documents[cid] for cid in container_ids if cid in documents}
 
     def per_container(self, call, container_ids):
-        """{id: call(id)} a few at a time (each thread has its own connection); a container that
+        """{id: call(id)} a few at a time (each call on its own connection); a container that
         vanished meanwhile is left out."""
         return per_container(call, container_ids, MAX_PARALLEL_CALLS)
 
