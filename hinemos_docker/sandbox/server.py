@@ -10,6 +10,7 @@ import binascii
 import collections
 import json
 import re
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -58,6 +59,38 @@ def decode_basic(token):
         return b""
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, knowing its open connections so that stop() can close them as a stopped
+    manager does (clients keep connections alive between calls)."""
+
+    daemon_threads = True
+
+    def __init__(self, address, handler):
+        super().__init__(address, handler)
+        self.connections = set()
+        self.connections_lock = threading.Lock()
+
+    def get_request(self):
+        connection, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        with self.connections_lock:
+            connections, self.connections = self.connections, set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 class Sandbox:
     """One stand-in manager: a repository, its data file, and an HTTP server on host:port."""
 
@@ -75,8 +108,7 @@ class Sandbox:
         self._saved = store.dump(self.repository.to_state())
         if data is not None and state is None:
             store.write(data, self._saved)  # a new data file holds the fresh repository at once
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), _Handler)
         self.httpd.sandbox = self
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
@@ -104,6 +136,7 @@ class Sandbox:
             self._thread.join()
             self._thread = None
         self.httpd.server_close()
+        self.httpd.close_connections()
 
     def __enter__(self):
         return self
