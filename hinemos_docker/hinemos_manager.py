@@ -52,8 +52,13 @@ def connect(manager_url, user, password, api="auto", timeout=manager_http.DEFAUL
     where the API has a login; `api` is one of manager_url.APIS: "soap", "rest" or "auto" (probe)."""
     session = manager_http.session(timeout)
     if api == "auto":
+        import requests
+
         from .hinemos_rest import is_rest_api
-        api = "rest" if is_rest_api(session, manager_url.rest_base) else "soap"
+        try:
+            api = "rest" if is_rest_api(session, manager_url.rest_base) else "soap"
+        except requests.RequestException as e:
+            raise manager_http.unreachable(manager_url.root, e, timeout) from None
     if api == "rest":
         from .hinemos_rest import RestRepositoryClient
         return RestRepositoryClient(manager_url.rest_base, user, password, session)

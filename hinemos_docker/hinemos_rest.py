@@ -64,13 +64,26 @@ def tree(item):
     return node
 
 
+def error_of(status, body, base_url, url):
+    """The one mapping of a non-200 answer to our errors: the HinemosFault subclass of the exception
+    class the error body names (the same one a SOAP fault of that class gives), else the class the
+    manager maps to that status; JAX-RS' own 404/405 (no such resource) is no fault of the manager's."""
+    body = body if isinstance(body, dict) else {}
+    java_class = str(body.get("exception") or "")
+    name = java_class[len(FAULT_PACKAGE):] if java_class.startswith(FAULT_PACKAGE) else None
+    if status in (404, 405, 406, 415) and name != "FacilityNotFound":
+        return HinemosError(f"the Hinemos manager at {url} has no such REST API (HTTP {status})")
+    if name is None and status not in STATUS_FAULTS:
+        return HinemosError(f"the Hinemos manager at {url} answered HTTP {status}")
+    cls = FAULTS.get(name) or FAULTS.get(STATUS_FAULTS.get(status), ManagerInternalError)
+    message = body.get("message")
+    return cls(name or STATUS_FAULTS[status], message if message is not None else f"HTTP {status}", base_url)
+
+
 def is_rest_api(session, base_url):
-    """Whether a 7.x REST API answers at `base_url`: its health check needs no token."""
-    url = base_url + HEALTH_CHECK
-    try:
-        return session.get(url, allow_redirects=False).status_code == 200
-    except requests.RequestException as e:
-        raise manager_http.unreachable(base_url, e, session.timeout) from None
+    """Whether a 7.x REST API answers at `base_url`: its health check needs no token. Raises what
+    requests raises when nothing answers at all."""
+    return session.get(base_url + HEALTH_CHECK, allow_redirects=False).status_code == 200
 
 
 def connect(base_url, user, password, timeout=manager_http.DEFAULT_TIMEOUT, session=None):
@@ -125,23 +138,7 @@ class RestRepositoryClient:
             if body is _NOT_JSON:
                 raise HinemosError(f"the Hinemos manager at {url} did not answer with JSON")
             return body
-        raise self._fault(reply.status_code, body, url)
-
-    def _fault(self, status, body, url):
-        """The error of a non-200 answer: the class of the exception the body names, else the class
-        the manager maps to that status; the name shown is the manager's."""
-        body = body if isinstance(body, dict) else {}
-        java_class = str(body.get("exception") or "")
-        name = java_class[len(FAULT_PACKAGE):] if java_class.startswith(FAULT_PACKAGE) else None
-        if status in (404, 405, 406, 415) and name != "FacilityNotFound":
-            # JAX-RS itself (no such resource or method), or a server that is not a 7.x manager
-            return HinemosError(f"the Hinemos manager at {url} has no such REST API (HTTP {status})")
-        if name is None and status not in STATUS_FAULTS:
-            return HinemosError(f"the Hinemos manager at {url} answered HTTP {status}")
-        cls = FAULTS.get(name) or FAULTS.get(STATUS_FAULTS.get(status), ManagerInternalError)
-        message = body.get("message")
-        return cls(name or STATUS_FAULTS[status], message if message is not None else f"HTTP {status}",
-                   self.base_url)
+        raise error_of(reply.status_code, body, self.base_url, url)
 
     def close(self):
         """Log out (the token would expire on its own: a failing logout changes nothing)."""

@@ -32,6 +32,9 @@ DATE_FIELDS = ("createDatetime", "modifyDatetime")
 ROW_COLUMNS = ("regDate", "regUser", "updateDate", "updateUser")
 P2_FIELDS = ("facilityId", "facilityName", "facilityType", "description", "displaySortOrder", "iconImage",
              "valid", "builtInFlg", "notReferFlg", "ownerRoleId")
+# NodeInfoResponse fields that no request DTO has: Jackson ignores them in a request
+RESPONSE_ONLY = ("facilityType", "displaySortOrder", "createUserId", "createDatetime", "modifyUserId",
+                 "modifyDatetime", "builtInFlg", "notReferFlg")
 SCOPE_P1_FIELDS = ("facilityId", "facilityName", "description", "iconImage", "ownerRoleId")
 # SimpleDateFormat letters the stand-in understands, longest first
 _PATTERN_LETTERS = [("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S"),
@@ -187,7 +190,7 @@ def node_request(repo, body, pattern):
     node = {}
     for name, value in body.items():
         field = repo.node_fields.get(name)
-        if field is None or value is None or name.endswith("Crypt") or name in ("facilityType",):
+        if field is None or value is None or name.endswith("Crypt") or name in RESPONSE_ONLY:
             continue
         if name in ENUM_FIELDS:
             node[name] = enum_code(name, value)
