@@ -29,7 +29,8 @@ ENUM_FIELDS = {
     "winrmProtocol": [("", "NONE"), ("http", "HTTP"), ("https", "HTTPS")],
 }
 DATE_FIELDS = ("createDatetime", "modifyDatetime")
-ROW_COLUMNS = ("regDate", "regUser", "updateDate", "updateUser")
+# the bookkeeping columns of list rows: in responses only (the request DTOs lack them)
+ROW_COLUMNS = ("regDate", "regUser", "updateDate", "updateUser", "searchTarget")
 P2_FIELDS = ("facilityId", "facilityName", "facilityType", "description", "displaySortOrder", "iconImage",
              "valid", "builtInFlg", "notReferFlg", "ownerRoleId")
 # NodeInfoResponse fields that no request DTO has: Jackson ignores them in a request
@@ -217,7 +218,8 @@ def _row_request(repo, type_name, row):
     if not isinstance(row, dict):
         raise invalid(f"Cannot deserialize `{type_name}`: an object is expected")
     fields = repo.schema.field_maps.get(type_name, {})
-    return {k: _scalar(k, fields[k].type, v) for k, v in row.items() if k in fields and v is not None}
+    return {k: _scalar(k, fields[k].type, v) for k, v in row.items()
+            if k in fields and v is not None and k not in ROW_COLUMNS}
 
 
 def _scalar(name, kind, value):

@@ -18,72 +18,17 @@ from hinemos_docker.commands.repository import ADD, DELETE, UPDATE
 from tests.fixtures.ports import refusing_port
 from tests.fixtures.sandbox import SYNC_VERSIONS, read_back
 from tests.fixtures.scripts import installed_script
+from tests.fixtures.sync import DOCKER_UNIX, by_hand, endpoint, fid, members, ok, variables
 
 every_api = pytest.mark.parametrize("sandbox_version", SYNC_VERSIONS)
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCKER_TCP = ["-i", "127.0.0.1", "-p", "2375"]
-DOCKER_UNIX = ["-i", "unix:///var/run/docker.sock"]
 VOLATILE = re.compile(r"Datetime$|^description$|^modifyUserId$")
-
-
-@pytest.fixture
-def sync(run_script, monkeypatch):
-    """sync(COMMAND, sandbox_or_url, host, *more args) -> ScriptResult; English messages."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "HINEMOS_USER", "HINEMOS_PASSWORD", "DOCKER_HOST"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(command, manager, host, *args):
-        url = getattr(manager, "base_url", manager)
-        docker = args if "-i" in args else DOCKER_TCP
-        return run_script(command, *docker, "-m", url, "-f", host, *[a for a in args if a not in docker])
-    return run
 
 
 @pytest.fixture
 def client(sandbox):
     return read_back(sandbox)
-
-
-def endpoint(sandbox):
-    """The URL the scripts print and name in errors: the WSDL (SOAP) or the API base (REST)."""
-    return sandbox.base_url if sandbox.rest else f"{sandbox.base_url}/RepositoryEndpoint?wsdl"
-
-
-def by_hand(client, facility_id, **fields):
-    """A node as an operator registers it, in the API of `client`."""
-    return {"facilityId": facility_id, "facilityName": "by hand", "ownerRoleId": "ALL_USERS",
-            "platformFamily": "LINUX", "ipAddressVersion": client.ipv4, "ipAddressV4": "10.0.0.1",
-            "nodeName": "byhand", **fields}
-
-
-@pytest.fixture
-def hosts(unique_prefix):
-    return f"{unique_prefix}host1", f"{unique_prefix}host2"
-
-
-def ok(result):
-    assert (result.code, result.err) == (0, ""), result.out
-    assert result.lines[0] == "Started." and result.lines[-1] == "Completed."
-    return result
-
-
-def members(client, scope):
-    """Direct members of a scope, from the facility tree."""
-    def find(item):
-        if item["facilityId"] == scope:
-            return item
-        return next((found for child in item["children"] if (found := find(child))), None)
-    item = find(client.facility_tree())
-    return None if item is None else [child["facilityId"] for child in item["children"]]
-
-
-def variables(node):
-    return {v["nodeVariableName"]: v["nodeVariableValue"] for v in node.get("nodeVariableInfo") or []}
-
-
-def fid(host, container):
-    return f"{host}-{container.name}"
 
 
 @every_api
