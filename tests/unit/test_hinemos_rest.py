@@ -52,7 +52,8 @@ def test_the_facility_tree_in_soap_shapes():
                                                  "builtInFlg": False}, "children": []}]}]}
     assert hinemos_rest.tree(tree) == {
         "facilityId": "_ROOT_", "facilityName": "$[ROOT]", "facilityType": 2, "valid": True,
-        "builtInFlg": False, "children": [{"facilityId": "docker", "facilityName": "Docker", "facilityType": 0, "valid": True,
+        "builtInFlg": False,
+        "children": [{"facilityId": "docker", "facilityName": "Docker", "facilityType": 0, "valid": True,
                       "builtInFlg": False,
                       "children": [{"facilityId": "n1", "facilityName": "n1", "facilityType": 1,
                                     "valid": False, "builtInFlg": False, "children": []}]}]}
