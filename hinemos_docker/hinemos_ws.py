@@ -50,18 +50,18 @@ class SessionTransport(suds.transport.Transport):
         self.session = session
 
     def open(self, request):
-        reply = self.session.get(request.url, headers=request.headers)
-        if reply.status_code != 200:
-            raise suds.transport.TransportError(f"HTTP {reply.status_code} {reply.reason}".strip(),
-                                                reply.status_code, io.BytesIO(reply.content))
-        return io.BytesIO(reply.content)
+        return io.BytesIO(self._checked(self.session.get(request.url, headers=request.headers)))
 
     def send(self, request):
         reply = self.session.post(request.url, data=request.message, headers=request.headers)
+        return suds.transport.Reply(reply.status_code, reply.headers, self._checked(reply))
+
+    @staticmethod
+    def _checked(reply):
         if reply.status_code != 200:
-            raise suds.transport.TransportError(f"HTTP {reply.status_code} {reply.reason}".strip(),
-                                                reply.status_code, io.BytesIO(reply.content))
-        return suds.transport.Reply(reply.status_code, reply.headers, reply.content)
+            raise suds.transport.TransportError(reply.reason or "", reply.status_code,
+                                                io.BytesIO(reply.content))
+        return reply.content
 
 
 class SoapRepositoryClient:
@@ -111,14 +111,13 @@ class SoapRepositoryClient:
         except suds.WebFault as e:
             name, message = fault_name_and_message(e.fault)
             raise fault(name, message, self.endpoint_url) from None
-        except suds.transport.TransportError as e:
-            reason = str(e) if str(e).startswith("HTTP") else f"HTTP {e.httpcode} {e}".strip()
-            raise self._unreachable(reason) from None
+        except suds.transport.TransportError as e:  # an HTTP error status while loading the WSDL
+            raise self._unreachable(f"HTTP {e.httpcode} {e}".strip()) from None
         except requests.RequestException as e:
             raise manager_http.unreachable(self.endpoint_url, e, self.timeout) from None
         except xml.sax.SAXException as e:
             raise HinemosError(f"{self.endpoint_url} did not answer with SOAP/WSDL XML: {e}") from None
-        except Exception as e:
+        except Exception as e:  # suds raises Exception((status, reason)) for a call's HTTP error status
             status = e.args[0] if e.args else None
             if isinstance(status, tuple) and len(status) == 2 and isinstance(status[0], int):
                 raise self._unreachable(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
