@@ -9,6 +9,7 @@ containers takes under 20 s. REST adds a probe, a login and a logout per run.
 The scripts register every container of the daemon, so containers of anything else running on it
 are counted too (the 'containers' column says how many there were)."""
 import io
+import os
 import sys
 import tempfile
 import time
@@ -21,7 +22,9 @@ from hinemos_docker.cli import run  # noqa: E402
 from hinemos_docker.commands.repository import ADD, DELETE, UPDATE  # noqa: E402
 from hinemos_docker.sandbox import start  # noqa: E402
 
-PREFIX = "hdbench-repo-"
+# per run: other benches on the shared daemon use "hdbench-..." names, and docker's name filter
+# matches substrings
+PREFIX = f"hdbench-sync{os.getpid()}-"
 CONTAINERS = 200
 CHANGED = 10
 HOST = "bench_host"

@@ -1,4 +1,5 @@
-"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults.
+"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults;
+for a 7.x stand-in, the requests under /HinemosWeb/api go to rest.py instead (there is no SOAP then).
 
 Like the manager's JAX-WS endpoint: the WSDL and schemas are served without authentication with the
 serving address written into them; every POST checks the Authorization header by hand and answers a
