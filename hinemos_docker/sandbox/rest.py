@@ -9,12 +9,12 @@ wraps a bad parent as 400; the status of every error follows the exception class
 import json
 import re
 import time
-import uuid
 from urllib.parse import parse_qs
 
 from . import rest_json
 from .model import TYPE_NODE, Fault, JavaError
 from .repository import java
+from .tokens import DEFAULT_TOKEN_MINUTES, Tokens
 from .writes import (
     add_node,
     add_scope,
@@ -32,7 +32,6 @@ FAULT_PACKAGE = "com.clustercontrol.fault."
 # HinemosRestExceptionMapper: exception class -> status (anything else: 500)
 FAULT_STATUS = {"FacilityDuplicate": 409, "FacilityNotFound": 404, "InvalidSetting": 400, "UsedFacility": 400,
                 "InvalidUserPass": 401, "InvalidRole": 403, "ObjectPrivilege_InvalidRole": 403}
-DEFAULT_TOKEN_MINUTES = 1440  # rest.token.valid.term.minutes
 
 
 class RestError(Fault):
@@ -52,29 +51,6 @@ def from_fault(fault):
     if isinstance(fault, RestError):
         return fault
     return RestError(FAULT_STATUS.get(fault.name, 500), fault.name, fault.message)
-
-
-class Tokens:
-    """The manager's in-memory token map: a fixed term from login, never extended by use."""
-
-    def __init__(self, minutes=DEFAULT_TOKEN_MINUTES):
-        self.minutes = minutes
-        self.expiry = {}  # token id -> epoch seconds
-
-    def issue(self):
-        token = str(uuid.uuid4())
-        self.expiry[token] = time.time() + self.minutes * 60
-        return token, self.expiry[token]
-
-    def valid(self, token):
-        return self.expiry.get(token, 0) > time.time()
-
-    def revoke(self, token):
-        self.expiry.pop(token, None)
-
-    def expire_all(self):
-        """Test hook: every token is past its term (a run that outlived it, or a manager restart)."""
-        self.expiry.clear()
 
 
 class RestApi:

@@ -225,3 +225,10 @@ def test_a_user_without_the_privilege_gets_403(sandbox, rest):
     sandbox.privileges.discard("ADD")
     assert fault(rest.add_scope, None, "s1", "S1")[:2] == (403, "InvalidRole")
     assert rest.repo("GET", "/facility_tree")
+
+
+def test_python_m_sandbox_serves_the_rest_api(run_sandbox_process, tmp_path, sandbox_version):
+    process, base_url = run_sandbox_process(tmp_path / "repository.json", "--version", sandbox_version)
+    assert base_url.endswith("/HinemosWeb/api")
+    assert requests.get(base_url + ACCESS + "/healthCheck_forMC", timeout=10).status_code == 200
+    assert PlainRest(base_url).is_node("REGISTERED") is False
