@@ -153,3 +153,27 @@ def test_soap_and_rest_runs_leave_the_same_repository(sync, make_sandbox, hosts,
     for scope in ("docker_container", "docker_host", f"{host}_scope", "web1"):
         mine = [set(members(reader, scope)) & ours for reader in readers.values()]
         assert mine[0] == mine[1] != set(), scope
+
+
+@pytest.mark.parametrize("sandbox_version", ["7.1"])
+def test_a_token_that_expires_mid_run_costs_one_new_login(sync, sandbox, hosts, make_container, monkeypatch):
+    from hinemos_docker.hinemos_rest import RestRepositoryClient
+    worker = make_container("worker")
+    host = hosts[0]
+    ok(sync(ADD, sandbox, host))
+    worker.stop(timeout=0)
+    read_node = RestRepositoryClient.node
+    expired = []
+
+    def node_after_expiry(self, facility_id):
+        if not expired:  # between the tree read and the first node read, the token's term ends
+            expired.append(facility_id)
+            sandbox.expire_tokens()
+        return read_node(self, facility_id)
+
+    monkeypatch.setattr(RestRepositoryClient, "node", node_after_expiry)
+    sandbox.calls.clear()
+    ok(sync(UPDATE, sandbox, host))
+    assert expired and sandbox.calls["login"] == 2 and sandbox.calls["logout"] == 1
+    node = PlainRest(sandbox.base_url).node(fid(host, worker))
+    assert (node["valid"], variables(node)["DOCKER_STATUS"]) == (False, "exited")
