@@ -1,14 +1,16 @@
 """The repository client the sync uses, whichever API the manager speaks: connect() chooses the
 transport (SOAP for Hinemos 5.x/6.x, REST for 7.x, which has no SOAP repository endpoint) and
-returns a client with the RepositoryClient interface below.
+returns a client with the RepositoryClient interface below; both transports send through one
+manager_http.ManagerHttp.
 
 With `api="auto"` it probes: a 7.x manager answers the REST health check without a token, a 6.x
 manager has no /HinemosWeb context at all (docs/hinemos-versions.md). The probe is one GET; a manager
-that cannot be reached is reported there, before anything else happens.
+that cannot be reached is reported there (naming the health check's URL), before anything else.
 """
 from typing import Optional, Protocol
 
-from . import manager_http
+from .manager_http import ManagerHttp
+from .manager_url import DEFAULT_TIMEOUT
 
 
 class RepositoryClient(Protocol):
@@ -47,20 +49,15 @@ class RepositoryClient(Protocol):
         """Log out; the client is not used afterwards."""
 
 
-def connect(manager_url, user, password, api="auto", timeout=manager_http.DEFAULT_TIMEOUT):
+def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT):
     """A RepositoryClient of the manager at `manager_url` (a manager_url.ManagerUrl), logged in
     where the API has a login; `api` is one of manager_url.APIS: "soap", "rest" or "auto" (probe)."""
-    session = manager_http.session(timeout)
+    http = ManagerHttp(manager_url.root, timeout)
     if api == "auto":
-        import requests
-
         from .hinemos_rest import is_rest_api
-        try:
-            api = "rest" if is_rest_api(session, manager_url.rest_base) else "soap"
-        except requests.RequestException as e:
-            raise manager_http.unreachable(manager_url.root, e, timeout) from None
+        api = "rest" if is_rest_api(http, manager_url.rest_base) else "soap"
     if api == "rest":
         from .hinemos_rest import RestRepositoryClient
-        return RestRepositoryClient(manager_url.rest_base, user, password, session)
+        return RestRepositoryClient(manager_url.rest_base, user, password, http)
     from .hinemos_ws import SoapRepositoryClient
-    return SoapRepositoryClient(manager_url.soap_base, user, password, session)
+    return SoapRepositoryClient(manager_url.soap_base, user, password, http)

@@ -12,12 +12,12 @@ errors.HinemosFault subclass a SOAP fault of class X becomes, in one place (_fau
 replaces the whole node, so modify_node() must be given the node as GET /node/{id} returned it.
 """
 import collections
-from urllib.parse import quote
+import json
+from urllib.parse import quote, urlencode
 
-import requests
-
-from . import manager_http
 from .errors import FAULTS, FacilityNotFound, HinemosError, InvalidCredentials, ManagerInternalError
+from .manager_http import ManagerHttp
+from .manager_url import DEFAULT_TIMEOUT
 
 LOGIN = "/AccessRestEndpoints/access/login"
 LOGOUT = "/AccessRestEndpoints/access/logout"
@@ -80,15 +80,15 @@ def error_of(status, body, base_url, url):
     return cls(name or STATUS_FAULTS[status], message if message is not None else f"HTTP {status}", base_url)
 
 
-def is_rest_api(session, base_url):
-    """Whether a 7.x REST API answers at `base_url`: its health check needs no token. Raises what
-    requests raises when nothing answers at all."""
-    return session.get(base_url + HEALTH_CHECK, allow_redirects=False).status_code == 200
+def is_rest_api(http, base_url):
+    """Whether a 7.x REST API answers at `base_url` (through a ManagerHttp): its health check needs
+    no token."""
+    return http.request("GET", base_url + HEALTH_CHECK).status == 200
 
 
-def connect(base_url, user, password, timeout=manager_http.DEFAULT_TIMEOUT, session=None):
+def connect(base_url, user, password, timeout=DEFAULT_TIMEOUT, http=None):
     """A logged-in RestRepositoryClient of the API at `base_url` (…/HinemosWeb/api)."""
-    return RestRepositoryClient(base_url, user, password, session or manager_http.session(timeout))
+    return RestRepositoryClient(base_url, user, password, http or ManagerHttp(base_url, timeout))
 
 
 class RestRepositoryClient:
@@ -96,10 +96,10 @@ class RestRepositoryClient:
 
     api = "rest"
 
-    def __init__(self, base_url, user, password, session):
+    def __init__(self, base_url, user, password, http):
         self.base_url = base_url.rstrip("/")
         self.endpoint_url = self.base_url
-        self.session = session
+        self.http = http
         self.calls = collections.Counter()
         self._credentials = {"userId": user, "password": password}
         self._token = None
@@ -108,7 +108,7 @@ class RestRepositoryClient:
     # -- the choke point -------------------------------------------------------------------------
 
     def _login(self):
-        reply = self._send("POST", LOGIN, "login", json=self._credentials)
+        reply = self._send("POST", LOGIN, "login", body=self._credentials)
         try:
             self._token = reply["token"]["tokenId"]
         except (KeyError, TypeError):
@@ -123,22 +123,22 @@ class RestRepositoryClient:
             self._login()
             return self._send(method, path, operation, **kwargs)
 
-    def _send(self, method, path, operation, **kwargs):
-        url = self.base_url + path
+    def _send(self, method, path, operation, body=None, query=None):
+        url = self.base_url + path + (f"?{urlencode(query)}" if query else "")
         headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            body = json.dumps(body).encode("utf-8")
         if self._token is not None:
             headers["Authorization"] = f"Bearer {self._token}"
         self.calls[operation] += 1
-        try:
-            reply = self.session.request(method, url, headers=headers, allow_redirects=False, **kwargs)
-        except requests.RequestException as e:
-            raise manager_http.unreachable(url, e, self.session.timeout) from None
-        body = _json(reply)
-        if reply.status_code == 200:
-            if body is _NOT_JSON:
+        reply = self.http.request(method, url, body=body, headers=headers)
+        answer = _json(reply.body)
+        if reply.status == 200:
+            if answer is _NOT_JSON:
                 raise HinemosError(f"the Hinemos manager at {url} did not answer with JSON")
-            return body
-        raise error_of(reply.status_code, body, self.base_url, url)
+            return answer
+        raise error_of(reply.status, answer, self.base_url, url)
 
     def close(self):
         """Log out (the token would expire on its own: a failing logout changes nothing)."""
@@ -148,7 +148,7 @@ class RestRepositoryClient:
             except HinemosError:
                 pass
             self._token = None
-        self.session.close()
+        self.http.close()
 
     # -- the repository operations ---------------------------------------------------------------
 
@@ -165,37 +165,37 @@ class RestRepositoryClient:
 
     def add_node(self, node):
         """POST node."""
-        self._request("POST", f"{REPOSITORY}/node", "addNode", json=to_json(node))
+        self._request("POST", f"{REPOSITORY}/node", "addNode", body=to_json(node))
 
     def modify_node(self, node):
         """PUT node/{id}, which replaces the whole node: pass the node as node() read it, changed."""
         body = {key: value for key, value in to_json(node).items() if key not in NOT_MODIFIABLE}
-        self._request("PUT", f"{REPOSITORY}/node/{quote(node['facilityId'])}", "modifyNode", json=body)
+        self._request("PUT", f"{REPOSITORY}/node/{quote(node['facilityId'])}", "modifyNode", body=body)
 
     def set_valid(self, facility_id, valid):
         """PUT node_valid/{id}: the node's management flag."""
         self._request("PUT", f"{REPOSITORY}/node_valid/{quote(facility_id)}", "setValid",
-                      json={"flg": bool(valid)})
+                      body={"flg": bool(valid)})
 
     def delete_nodes(self, facility_ids):
         """DELETE node?facilityIds=a,b: all in one call and one transaction; nothing sent for []."""
         ids = list(facility_ids)
         if ids:
-            self._request("DELETE", f"{REPOSITORY}/node", "deleteNode", params={"facilityIds": ",".join(ids)})
+            self._request("DELETE", f"{REPOSITORY}/node", "deleteNode", query={"facilityIds": ",".join(ids)})
 
     def add_scope(self, parent_id, facility_id, name, description=None, owner_role_id="ALL_USERS"):
         """POST scope under `parent_id` (None or "" for the top level)."""
         scope = {"facilityId": facility_id, "facilityName": name, "description": description,
                  "ownerRoleId": owner_role_id}
         self._request("POST", f"{REPOSITORY}/scope", "addScope",
-                      json={"parentFacilityId": parent_id or None, "scopeInfo": scope})
+                      body={"parentFacilityId": parent_id or None, "scopeInfo": scope})
 
     def assign_node_scope(self, scope_id, node_ids):
         """PUT facilityRelation/{scope}: members already assigned are skipped; nothing sent for []."""
         ids = list(node_ids)
         if ids:
             self._request("PUT", f"{REPOSITORY}/facilityRelation/{quote(scope_id)}", "assignNodeScope",
-                          json={"facilityIdList": ids})
+                          body={"facilityIdList": ids})
 
     def is_node(self, facility_id):
         """POST facility_isNode/{id}: True for a node, False for a scope, None for an unknown id."""
@@ -209,8 +209,8 @@ class RestRepositoryClient:
 _NOT_JSON = object()
 
 
-def _json(reply):
+def _json(data):
     try:
-        return reply.json()
-    except ValueError:
+        return json.loads(data)
+    except ValueError:  # UnicodeDecodeError included
         return _NOT_JSON

@@ -6,26 +6,28 @@ plain Python (dicts, lists, str, int, bool), never a suds object, and every fail
 SoapRepositoryClient.call() is the single choke point where SOAP faults become the errors.HinemosFault
 subclass of their class and transport trouble (refused, timeout, unknown host, HTTP errors, something
 that is not the endpoint) becomes errors.HinemosError naming the URL. Loading the WSDL goes through
-the same translation. HTTP goes through the manager session of manager_http.py.
+the same translation. HTTP goes through manager_http.ManagerHttp.
 
 The contract is the real manager's: Basic auth is sent pre-emptively on every request because the
 manager's JAX-WS endpoint checks the header itself and never answers 401 with a challenge, the WSDL
 is read on every connect and requests are built from the live types, so one client speaks to 6.0
 and 6.2 managers alike (docs/hinemos-versions.md).
 """
+import base64
 import collections
 import io
 import xml.etree.ElementTree as ET
 import xml.sax
+from http.client import responses as HTTP_REASONS
 
-import requests
 import suds
 import suds.client
 import suds.sudsobject
 import suds.transport
 
-from . import manager_http
 from .errors import FacilityNotFound, HinemosError, fault
+from .manager_http import ManagerHttp
+from .manager_url import DEFAULT_TIMEOUT
 
 NS_REPOSITORY = "http://repository.ws.clustercontrol.com"
 NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -36,32 +38,40 @@ INTEGER_TYPES = {"int", "long", "short", "byte", "integer", "unsignedInt", "unsi
 FAULT_PACKAGE = "com.clustercontrol.fault."
 
 
-def connect(base_url, user, password, timeout=manager_http.DEFAULT_TIMEOUT, session=None):
-    """A SoapRepositoryClient for the manager at `base_url` (e.g. http://127.0.0.1:8080/HinemosWS)."""
-    return SoapRepositoryClient(base_url, user, password, session or manager_http.session(timeout))
+def connect(base_url, user, password, timeout=DEFAULT_TIMEOUT, http=None):
+    """A SoapRepositoryClient for the manager at `base_url` (e.g. http://127.0.0.1:8080/HinemosWS),
+    through `http` (a manager_http.ManagerHttp; default: a new one with `timeout`)."""
+    return SoapRepositoryClient(base_url, user, password, http or ManagerHttp(base_url, timeout))
 
 
-class SessionTransport(suds.transport.Transport):
-    """suds' transport over the manager session: GET for the WSDL and schemas, POST for calls; an
-    HTTP error status reaches suds as its TransportError (a 500 carries the SOAP fault)."""
+def basic_authorization(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
-    def __init__(self, session):
+
+class ManagerTransport(suds.transport.Transport):
+    """suds' transport over ManagerHttp: GETs (the WSDL, its schemas) without credentials, as the
+    manager serves them; POSTs with pre-emptive Basic auth, since the manager never answers 401 to
+    ask for it. An HTTP error status reaches suds as its TransportError (a 500 carries the fault)."""
+
+    def __init__(self, http, authorization):
         super().__init__()
-        self.session = session
+        self.http = http
+        self.authorization = authorization
 
     def open(self, request):
-        return io.BytesIO(self._checked(self.session.get(request.url, headers=request.headers)))
+        return io.BytesIO(_checked(self.http.request("GET", request.url)))
 
     def send(self, request):
-        reply = self.session.post(request.url, data=request.message, headers=request.headers)
-        return suds.transport.Reply(reply.status_code, reply.headers, self._checked(reply))
+        headers = {**request.headers, "Authorization": self.authorization}
+        reply = self.http.request("POST", request.url, body=request.message, headers=headers)
+        return suds.transport.Reply(reply.status, reply.headers, _checked(reply))
 
-    @staticmethod
-    def _checked(reply):
-        if reply.status_code != 200:
-            raise suds.transport.TransportError(reply.reason or "", reply.status_code,
-                                                io.BytesIO(reply.content))
-        return reply.content
+
+def _checked(reply):
+    if reply.status != 200:
+        raise suds.transport.TransportError(HTTP_REASONS.get(reply.status, ""), reply.status,
+                                            io.BytesIO(reply.body))
+    return reply.body
 
 
 class SoapRepositoryClient:
@@ -69,17 +79,14 @@ class SoapRepositoryClient:
 
     api = "soap"
 
-    def __init__(self, base_url, user, password, session):
+    def __init__(self, base_url, user, password, http):
         self.base_url = base_url.rstrip("/")
         self.service_url = f"{self.base_url}/RepositoryEndpoint"
         self.endpoint_url = f"{self.service_url}?wsdl"
-        self.session = session
-        self.timeout = session.timeout
+        self.http = http
         self.calls = collections.Counter()
         self._types = {}  # (type, namespace) -> {element: (type, namespace, repeated)} of the live WSDL
-        # pre-emptive Basic auth: requests sends it with every request, the manager never asks
-        session.auth = (user, password)
-        transport = SessionTransport(session)
+        transport = ManagerTransport(http, basic_authorization(user, password))
         # location: post where the user pointed, whatever host name the manager writes into its WSDL;
         # retxml: suds marshals requests and raises faults, replies are read by _decode_reply (suds'
         # unmarshaller needs ~40 ms per nodeInfo, which makes a node list of hundreds take minutes)
@@ -113,8 +120,8 @@ class SoapRepositoryClient:
             raise fault(name, message, self.endpoint_url) from None
         except suds.transport.TransportError as e:  # an HTTP error status while loading the WSDL
             raise self._unreachable(f"HTTP {e.httpcode} {e}".strip()) from None
-        except requests.RequestException as e:
-            raise manager_http.unreachable(self.endpoint_url, e, self.timeout) from None
+        except HinemosError:  # from ManagerHttp: one sentence naming the URL already
+            raise
         except xml.sax.SAXException as e:
             raise HinemosError(f"{self.endpoint_url} did not answer with SOAP/WSDL XML: {e}") from None
         except Exception as e:  # suds raises Exception((status, reason)) for a call's HTTP error status
@@ -197,8 +204,8 @@ class SoapRepositoryClient:
     # -- plain-data helpers ----------------------------------------------------------------------
 
     def close(self):
-        """End the session (SOAP has no login to end)."""
-        self.session.close()
+        """End the connection (SOAP has no login to end)."""
+        self.http.close()
 
     def echo(self, text):
         """echo: the manager answers 'text, text'."""

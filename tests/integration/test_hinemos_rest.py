@@ -174,7 +174,8 @@ def test_unreachable_and_not_a_manager_are_one_line():
         root = f"http://127.0.0.1:{port}"
         with pytest.raises(HinemosError) as info:
             hinemos_manager.connect(manager_url.parse(root), "hinemos", "hinemos")
-    assert str(info.value) == f"cannot reach the Hinemos manager at {root}: connection refused"
+    probe = f"{root}/HinemosWeb/api/AccessRestEndpoints/access/healthCheck_forMC"
+    assert str(info.value) == f"cannot reach the Hinemos manager at {probe}: connection refused"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PlainTextHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -196,7 +197,8 @@ def test_a_silent_manager_times_out_with_one_line():
         root = f"http://127.0.0.1:{silent.getsockname()[1]}"
         with pytest.raises(HinemosError) as info:
             hinemos_manager.connect(manager_url.parse(root), "hinemos", "hinemos", timeout=0.5)
-    assert str(info.value) == f"cannot reach the Hinemos manager at {root}: no answer within 0.5 s"
+    probe = f"{root}/HinemosWeb/api/AccessRestEndpoints/access/healthCheck_forMC"
+    assert str(info.value) == f"cannot reach the Hinemos manager at {probe}: no answer within 0.5 s"
 
 
 class _PlainTextHandler(http.server.BaseHTTPRequestHandler):

@@ -189,7 +189,8 @@ def test_manager_down_exits_1_with_one_line_before_the_docker_listing(sync, host
         root = f"http://127.0.0.1:{port}"
         result = sync(ADD, root + "/HinemosWS", hosts[0], "--hinemos-api", api)
     assert result.code == 1
-    shown = {"auto": root, "soap": f"{root}/HinemosWS/RepositoryEndpoint?wsdl",
+    shown = {"auto": f"{root}/HinemosWeb/api/AccessRestEndpoints/access/healthCheck_forMC",
+             "soap": f"{root}/HinemosWS/RepositoryEndpoint?wsdl",
              "rest": f"{root}/HinemosWeb/api/AccessRestEndpoints/access/login"}
     assert result.err.splitlines() == [
         f"RepositoryDockerNodeAdd.py: cannot reach the Hinemos manager at {shown[api]}: connection refused"]
