@@ -8,10 +8,10 @@ subclass of their class and transport trouble (refused, timeout, unknown host, H
 that is not the endpoint) becomes errors.HinemosError naming the URL. Loading the WSDL goes through
 the same translation. HTTP goes through manager_http.ManagerHttp.
 
-The contract is the real manager's: Basic auth is sent pre-emptively on every request because the
-manager's JAX-WS endpoint checks the header itself and never answers 401 with a challenge, the WSDL
-is read on every connect and requests are built from the live types, so one client speaks to 6.0
-and 6.2 managers alike (docs/hinemos-versions.md).
+The contract is the real manager's: Basic auth is sent pre-emptively on every POST because the
+manager never answers 401 (docs/hinemos-facts.md#basic-auth), the WSDL is read on every connect and
+requests are built from the live types, so one client speaks to 6.0 and 6.2 managers alike
+(docs/hinemos-versions.md).
 """
 import base64
 import collections
