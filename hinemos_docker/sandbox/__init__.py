@@ -5,8 +5,8 @@ manager's (docs/hinemos-facts.md), served from the WSDL/XSD of 6.2 or 6.0 (wsdl/
 Stdlib only.
 
     sandbox = start(port=0, data="/tmp/repo.json")   # serving in a background thread
-    sandbox.base_url    # http://127.0.0.1:PORT/HinemosWS
-    sandbox.calls       # Counter of SOAP operations received
+    sandbox.base_url    # http://127.0.0.1:PORT/HinemosWS (7.x: http://127.0.0.1:PORT/HinemosWeb/api)
+    sandbox.calls       # Counter of operations received (SOAP names; REST by the same names)
     start(port=0, latency_ms=20)   # every answer 20 ms late, like a manager across a network
     sandbox.stop()
 
@@ -14,15 +14,13 @@ Its receiving side (receiving/: the syslog receiver, system-log and custom-monit
 real manager) reads this repository through its query operations.
 """
 from .model import Fault
-from .server import Sandbox
-from .soap import versions
+from .server import Sandbox, versions
 
 __all__ = ["Fault", "Sandbox", "start", "versions"]
 
 
-def start(port=0, data=None, version="6.2", user="hinemos", password="hinemos", host="127.0.0.1",
-          latency_ms=0):
+def start(port=0, data=None, version="6.2", user="hinemos", password="hinemos", host="127.0.0.1", **options):
     """Start a stand-in serving in a background thread; returns it (.base_url, .calls, .stop());
-    every answer leaves `latency_ms` after its request."""
+    `options` are Sandbox's (latency_ms: every answer that many ms after its request, ...)."""
     return Sandbox(port=port, data=data, version=version, user=user, password=password, host=host,
-                   latency_ms=latency_ms).start()
+                   **options).start()

@@ -1,4 +1,5 @@
-"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults.
+"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults;
+for a 7.x stand-in, the requests under /HinemosWeb/api go to rest.py instead (there is no SOAP then).
 
 Like the manager's JAX-WS endpoint: the WSDL and schemas are served without authentication with the
 serving address written into them; every POST checks the Authorization header by hand and answers a
@@ -14,13 +15,14 @@ import binascii
 import collections
 import json
 import re
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import soap, store, writes
-from .model import Fault, JavaError
+from . import rest, soap, store, writes
+from .model import REST_VERSIONS, Fault, JavaError, is_rest, model_schema
 from .repository import Repository
 
 ENDPOINT_PATH = "/HinemosWS/RepositoryEndpoint"
@@ -64,20 +66,53 @@ def decode_basic(token):
 
 
 class _Server(ThreadingHTTPServer):
+    """The HTTP server, knowing its open connections so that stop() can close them as a stopped
+    manager does (clients keep connections alive between calls)."""
+
     daemon_threads = True
     # many clients connect at once under a bench; the default backlog of 5 would drop their SYNs
     request_queue_size = 128
+
+    def __init__(self, address, handler):
+        super().__init__(address, handler)
+        self.connections = set()
+        self.connections_lock = threading.Lock()
+
+    def get_request(self):
+        connection, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        with self.connections_lock:
+            connections, self.connections = self.connections, set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class Sandbox:
     """One stand-in manager: a repository, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
-                 host="127.0.0.1", verbose=False, latency_ms=0):
+                 host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES,
+                 latency_ms=0):
         if latency_ms < 0:
             raise ValueError(f"latency must not be negative: {latency_ms} ms")
-        self.schema = soap.schema(version)
+        if version not in versions():
+            raise ValueError(f"unknown Hinemos version {version!r} (known: {', '.join(versions())})")
+        self.schema = soap.schema(model_schema(version))
         self.version = version
+        self.rest = rest.RestApi(self, token_minutes) if is_rest(version) else None
+        self.privileges = {"READ", "ADD", "MODIFY"}  # of the login user on the repository
         self.user, self.password = user, password
         self.data = data
         self.verbose = verbose
@@ -94,8 +129,10 @@ class Sandbox:
         self.httpd.sandbox = self
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self.base_url = f"http://{shown}:{bound_port}/HinemosWS"
-        self.endpoint_url = self.base_url + "/RepositoryEndpoint"
+        self.root_url = f"http://{shown}:{bound_port}"
+        # 7.x: the REST API; 5.x/6.x: the web services (RepositoryEndpoint below)
+        self.base_url = self.root_url + (rest.API_PATH if self.rest else "/HinemosWS")
+        self.endpoint_url = self.root_url + ENDPOINT_PATH
         self.wsdl_url = self.endpoint_url + "?wsdl"
         self._thread = None
 
@@ -118,6 +155,7 @@ class Sandbox:
             self._thread.join()
             self._thread = None
         self.httpd.server_close()
+        self.httpd.close_connections()
 
     def __enter__(self):
         return self
@@ -134,6 +172,13 @@ class Sandbox:
             self._persist()
             self.calls.clear()
             self.in_flight_peak = 0
+            if self.rest:
+                self.rest.tokens.expire_all()
+
+    def expire_tokens(self):
+        """Every REST token issued so far is past its term (a token that expired mid-run)."""
+        with self.lock:
+            self.rest.tokens.expire_all()
 
     def mark_used(self, facility_id, *messages):
         """Pretend settings reference `facility_id` (deleting it raises UsedFacility); none: clear."""
@@ -195,7 +240,7 @@ class Sandbox:
             self.authenticate(authorization)
             args = self.schema.decode_request(wrapper)
             with self.lock:
-                result = self._run(function, writing, args)
+                result = self.run(function, writing, args)
         except Fault as f:
             return 500, soap.fault(f.name, f.message, f.extra)
         except JavaError as e:
@@ -204,7 +249,9 @@ class Sandbox:
             return 500, soap.plain_fault("S:Server", str(e) or type(e).__name__)
         return 200, self.schema.response(operation, result)
 
-    def _run(self, function, writing, args):
+    def run(self, function, writing, args):
+        """function(repository, *args) under the lock held by the caller; a write is persisted, or
+        undone if it failed unexpectedly (like the manager's transaction)."""
         try:
             result = function(self.repository, *args)
             if writing:
@@ -238,6 +285,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "HinemosStandIn/1.0"
 
     def do_GET(self):
+        if self._rest("GET"):
+            return
         url = urlsplit(self.path)
         sandbox = self.server.sandbox
         if url.path != ENDPOINT_PATH:
@@ -252,12 +301,39 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, document, "text/xml;charset=utf-8")
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        body = self._body()
+        if self._rest("POST", body):
+            return
         if urlsplit(self.path).path != ENDPOINT_PATH:
             return self._send(404, b"Not Found", "text/plain; charset=utf-8")
         status, envelope = self.server.sandbox.handle(body, self.headers.get("Authorization"))
         self._send(status, envelope.encode("utf-8"), "text/xml;charset=utf-8")
+
+    def do_PUT(self):
+        if not self._rest("PUT", self._body()):
+            self._send(404, b"Not Found", "text/plain; charset=utf-8")
+
+    def do_DELETE(self):
+        if not self._rest("DELETE", self._body()):
+            self._send(404, b"Not Found", "text/plain; charset=utf-8")
+
+    def _body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _rest(self, method, body=b""):
+        """Answer a 7.x stand-in's request; False when the SOAP side (or nothing) serves the path."""
+        api = self.server.sandbox.rest
+        if api is None:
+            return False
+        url = urlsplit(self.path)
+        if url.path.startswith(rest.API_PATH + "/"):
+            status, reply = api.handle(method, url.path[len(rest.API_PATH):], url.query, self.headers, body)
+        else:  # Grizzly's error page for a context the manager does not publish (SOAP is gone in 7.x)
+            status, reply = 404, rest.RestError(404, "UrlNotFound", f"{url.path} is not found.").body()
+        payload = b"" if reply is None else json.dumps(reply, ensure_ascii=False).encode("utf-8")
+        self._send(status, payload, "application/json")
+        return True
 
     def _send(self, status, body, content_type):
         self.server.sandbox.wait_latency()
@@ -270,3 +346,8 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         if self.server.sandbox.verbose:
             super().log_message(format, *args)
+
+
+def versions():
+    """The manager versions a stand-in can be: the SOAP WSDLs it carries and the REST ones."""
+    return soap.versions() + list(REST_VERSIONS)
