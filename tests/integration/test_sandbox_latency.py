@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -88,3 +89,17 @@ def test_cli_rejects_a_bad_latency(tmp_path, value):
     assert result.returncode == 2
     assert f"invalid number of milliseconds '{value}'" in result.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_rest_stand_in_holds_its_answers_back_too(make_sandbox):
+    """7.x: the REST API's answers (here the error body of a path it does not serve) wait too."""
+    sandbox = make_sandbox(version="7.1", latency_ms=300)
+    sent = time.monotonic()
+    try:
+        urllib.request.urlopen(f"{sandbox.base_url}/NoSuchApi/none", timeout=30)
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    else:
+        pytest.fail("the stand-in served a path the manager does not publish")
+    assert time.monotonic() - sent >= 0.3
+    assert sandbox.in_flight_peak == 1
