@@ -1,9 +1,10 @@
 #!/bin/bash
 # RepositoryDockerNode.sh: keep the Hinemos repository in sync with every Docker host (the manual's
 # batch script; docs/repository-sync.md).
-# cron runs it every five minutes (see crontab.example). Order as in the manual: Add for every host,
-# then Delete for every host, then Update for every host. A failing step does not stop the others;
-# the exit status is 1 if any step failed, 0 otherwise.
+# cron runs it every five minutes (see crontab.example). For each host, Add, Delete and Update, as
+# the manual orders them. A failing step does not stop the others and is reported as
+# "RepositoryDockerNode.sh: <script> -i <ip> -f <facility ID> failed (exit N)"; the exit status is
+# 1 if any step failed, 0 otherwise.
 #
 #   RepositoryDockerNode.sh [OPTION...]   OPTIONs go to every script, e.g. -m http://mgr:8080/HinemosWS
 
@@ -22,14 +23,11 @@ if [[ -n ${REPOSITORY_DOCKER_HOSTS:-} ]]; then
     mapfile -t HOSTS < <(grep -v '^[[:space:]]*$' <<<"$REPOSITORY_DOCKER_HOSTS")
 fi
 
-status=0
-for script in RepositoryDockerNodeAdd.py RepositoryDockerNodeDelete.py RepositoryDockerNodeUpdate.py; do
-    for host in "${HOSTS[@]}"; do
-        read -r ip facility_id <<<"$host"
-        "$BIN/$script" -i "$ip" -f "$facility_id" "$@" || {
-            echo "RepositoryDockerNode.sh: $script -i $ip -f $facility_id failed (exit $?)" >&2
-            status=1
-        }
-    done
+# One run for every host (RepositoryDockerNodeSync.py): the repository is read once, the hosts and
+# the manager's nodes in parallel; each host's messages come together, in the scripts' order.
+(( ${#HOSTS[@]} )) || exit 0
+args=()
+for host in "${HOSTS[@]}"; do
+    args+=(--host "$host")
 done
-exit $status
+exec "$BIN/RepositoryDockerNodeSync.py" "${args[@]}" "$@"

@@ -22,6 +22,8 @@ DEFAULT_HINEMOS_URL = "http://127.0.0.1:8080/HinemosWS"
 DEFAULT_HINEMOS_USER = "hinemos"
 DEFAULT_HINEMOS_PASSWORD = "hinemos"
 DEFAULT_STATE_DIR = "/tmp"
+DEFAULT_MANAGER_READS = 8
+DEFAULT_HOSTS_IN_FLIGHT = 8
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
 # the real manager's facility ID rule (docs/hinemos-facts.md#facility-id)
 FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
@@ -146,6 +148,14 @@ def whole_number_of(unit):
 positive_seconds = whole_number_of("seconds")
 
 
+def positive_count(text):
+    """An argparse type: how many at once, 1 or more."""
+    value = whole_number_of("calls in flight")(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid number of calls in flight '{text}' (1 or more)")
+    return value
+
+
 def timeout_seconds(text):
     """A timeout in seconds: a positive number."""
     try:
@@ -252,6 +262,9 @@ def hinemos_options(parser):
     group.add_argument("--hinemos-timeout", metavar="SECONDS", type=timeout_seconds,
                        default=manager_url.DEFAULT_TIMEOUT,
                        help=f"timeout of one call to the manager (default: {manager_url.DEFAULT_TIMEOUT:g})")
+    group.add_argument("--manager-reads", metavar="N", type=positive_count, default=DEFAULT_MANAGER_READS,
+                       help="full-node reads (getNode, GET node/{id}) in flight at once; the API has no bulk "
+                            f"read (default: {DEFAULT_MANAGER_READS})")
     group.add_argument("--user", dest="hinemos_user", metavar="USER",
                        help="Hinemos login user (default: env HINEMOS_USER, else hinemos)")
     group.add_argument("--password-file", dest="hinemos_password_file", metavar="FILE",

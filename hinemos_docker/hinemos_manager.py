@@ -7,6 +7,8 @@ With `api="auto"` it probes: a 7.x manager answers the REST health check without
 manager has no /HinemosWeb context at all (docs/hinemos-versions.md). The probe is one GET; a manager
 that cannot be reached is reported there (naming the health check's URL), before anything else.
 """
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Optional, Protocol
 
 from .manager_http import ManagerHttp
@@ -48,6 +50,10 @@ class RepositoryClient(Protocol):
     def close(self) -> None:
         """Log out; the client is not used afterwards."""
 
+    def for_worker(self) -> "RepositoryClient":
+        """A client another thread may use at the same time as this one: itself where the client
+        is thread-safe (REST), a new connection where it is not (a suds client is not)."""
+
 
 def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT):
     """A RepositoryClient of the manager at `manager_url` (a manager_url.ManagerUrl), logged in
@@ -61,3 +67,29 @@ def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT):
         return RestRepositoryClient(manager_url.rest_base, user, password, http)
     from .hinemos_ws import SoapRepositoryClient
     return SoapRepositoryClient(manager_url.soap_base, user, password, http)
+
+
+def read_nodes(client, facility_ids, max_in_flight):
+    """{id: client.node(id)} with up to `max_in_flight` getNode / GET node/{id} calls at once: the
+    API has no bulk read of full nodes, and a manager's latency is paid per call. Each worker
+    thread has its own client (client.for_worker()); their call counts are added to `client`'s."""
+    ids = list(dict.fromkeys(facility_ids))
+    if max_in_flight <= 1 or len(ids) <= 1:
+        return {fid: client.node(fid) for fid in ids}
+    local, workers, lock = threading.local(), [], threading.Lock()
+
+    def read(fid):
+        worker = getattr(local, "client", None)
+        if worker is None:
+            worker = local.client = client.for_worker()
+            with lock:
+                workers.append(worker)
+        return fid, worker.node(fid)
+    try:
+        with ThreadPoolExecutor(max_workers=min(len(ids), max_in_flight)) as pool:
+            return dict(pool.map(read, ids))
+    finally:
+        for worker in workers:
+            if worker is not client:
+                client.calls.update(worker.calls)
+                worker.close()

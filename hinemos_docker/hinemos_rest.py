@@ -13,6 +13,7 @@ replaces the whole node, so modify_node() must be given the node as GET /node/{i
 """
 import collections
 import json
+import threading
 from urllib.parse import quote, urlencode
 
 from .errors import FAULTS, FacilityNotFound, HinemosError, InvalidCredentials, ManagerInternalError
@@ -103,6 +104,7 @@ class RestRepositoryClient:
         self.calls = collections.Counter()
         self._credentials = {"userId": user, "password": password}
         self._token = None
+        self._lock = threading.RLock()  # for the token and the call counts: workers share this client
         self._login()
 
     # -- the choke point -------------------------------------------------------------------------
@@ -116,11 +118,15 @@ class RestRepositoryClient:
                                "token") from None
 
     def _request(self, method, path, operation, **kwargs):
-        """One authenticated call; on a 401 (expired or unknown token), one new login and one retry."""
+        """One authenticated call; on a 401 (expired or unknown token), one new login and one retry.
+        Of threads that met the same expired token, only the first logs in again."""
+        stale = self._token
         try:
             return self._send(method, path, operation, **kwargs)
         except InvalidCredentials:
-            self._login()
+            with self._lock:
+                if self._token == stale:
+                    self._login()
             return self._send(method, path, operation, **kwargs)
 
     def _send(self, method, path, operation, body=None, query=None):
@@ -131,7 +137,8 @@ class RestRepositoryClient:
             body = json.dumps(body).encode("utf-8")
         if self._token is not None:
             headers["Authorization"] = f"Bearer {self._token}"
-        self.calls[operation] += 1
+        with self._lock:
+            self.calls[operation] += 1
         reply = self.http.request(method, url, body=body, headers=headers)
         answer = _json(reply.body)
         if reply.status == 200:
@@ -149,6 +156,10 @@ class RestRepositoryClient:
                 pass
             self._token = None
         self.http.close()
+
+    def for_worker(self):
+        """This client: its calls may run in several threads at once (one token, locked renewal)."""
+        return self
 
     # -- the repository operations ---------------------------------------------------------------
 

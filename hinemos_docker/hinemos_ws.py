@@ -85,6 +85,7 @@ class SoapRepositoryClient:
         self.endpoint_url = f"{self.service_url}?wsdl"
         self.http = http
         self.calls = collections.Counter()
+        self._credentials = (user, password)
         self._types = {}  # (type, namespace) -> {element: (type, namespace, repeated)} of the live WSDL
         transport = ManagerTransport(http, basic_authorization(user, password))
         # location: post where the user pointed, whatever host name the manager writes into its WSDL;
@@ -206,6 +207,11 @@ class SoapRepositoryClient:
     def close(self):
         """End the connection (SOAP has no login to end)."""
         self.http.close()
+
+    def for_worker(self):
+        """A new client of the same endpoint: a suds client is not thread-safe."""
+        return SoapRepositoryClient(self.base_url, *self._credentials,
+                                    ManagerHttp(self.http.base_url, self.http.timeout))
 
     def echo(self, text):
         """echo: the manager answers 'text, text'."""

@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .messages import message
-from .repository import CONTAINER_SCOPE, HOST_SCOPE, VARIABLES, delete_candidates, node_variables, own_scopes
+from .repository import (
+    CONTAINER_SCOPE,
+    HOST_SCOPE,
+    ROOT_ID,
+    TYPE_NODE,
+    TYPE_SCOPE,
+    VARIABLES,
+    Facility,
+    Repository,
+    delete_candidates,
+    node_variables,
+    own_scopes,
+)
 
 
 @dataclass(frozen=True)
@@ -263,6 +275,43 @@ def container_lines(action, desired):
         lines.append(message("container_status", id=node.container_id, name=node.name, status=node.status,
                              state=node.state))
     return lines
+
+
+def applied(repo, calls):
+    """The Repository as the manager holds it after `calls` (made in order) succeeded: what the
+    next plan of the same run needs instead of reading the tree again. A node added is known in
+    full, as it was sent."""
+    if not calls:
+        return repo
+    facilities, nodes = dict(repo.facilities), dict(repo.nodes)
+    members = dict(repo.members)
+
+    def add_members(scope, fids):
+        members[scope] = members.get(scope, set()) | set(fids)
+    for call in calls:
+        if call.operation == "add_scope":
+            parent, fid, name = call.args[:3]
+            facilities[fid] = Facility(fid, name, TYPE_SCOPE, True, False)
+            add_members(parent or ROOT_ID, [fid])
+            members.setdefault(fid, set())
+        elif call.operation in ("add_node", "modify_node"):
+            node = call.args[0]
+            fid = node["facilityId"]
+            facilities[fid] = Facility(fid, node.get("facilityName") or "", TYPE_NODE,
+                                       bool(node.get("valid", True)), False)
+            nodes[fid] = node
+        elif call.operation == "assign_node_scope":
+            add_members(*call.args)
+        elif call.operation == "delete_nodes":
+            gone = set(call.args[0])
+            for fid in gone:
+                facilities.pop(fid, None)
+                nodes.pop(fid, None)
+            members = {scope: ids - gone if ids & gone else ids
+                       for scope, ids in members.items() if scope not in gone}
+        else:
+            raise ValueError(f"no model of {call.operation}")
+    return Repository(facilities, members, nodes)
 
 
 PLANS = {"add": add_plan, "delete": delete_plan, "update": update_plan}

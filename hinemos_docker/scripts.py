@@ -18,6 +18,7 @@ SCRIPTS = {
     "RepositoryDockerNodeAdd": "hinemos_docker.commands.repository:ADD",
     "RepositoryDockerNodeDelete": "hinemos_docker.commands.repository:DELETE",
     "RepositoryDockerNodeUpdate": "hinemos_docker.commands.repository:UPDATE",
+    "RepositoryDockerNodeSync": "hinemos_docker.commands.repository:SYNC",
     "MonitorDockerHostEvent": "hinemos_docker.commands.events",
     "MonitorDockerContainerStatus": "hinemos_docker.commands.container_status",
     "MonitorDockerContainerResourceCpu": "hinemos_docker.commands.cpu",

@@ -5,12 +5,13 @@ acquire (the container list, the repository snapshot) -> plan (pure) -> apply: e
 messages are printed before its call, so a fault mid-run shows where the run stopped; a rerun
 converges because every plan only adds what is missing and changes what differs.
 """
+import argparse
 import socket
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from .. import cli, messages, repository, repository_plan
-from ..errors import UsageError
+from ..errors import HinemosDockerError, UsageError
 
 LOCAL_ADDRESS = "127.0.0.1"
 
@@ -28,19 +29,23 @@ def host_address(endpoint):
                          "(Hinemos nodes need one)") from None
 
 
-def apply(plan, client, say):
-    """Print each step's messages, then make its call through the client."""
+def apply(plan, client, say, done=None):
+    """Print each step's messages, then make its call through the client; each call made is
+    appended to `done` (a list) when given."""
     for step in plan.steps:
         for line in step.lines:
             say(line)
         if step.call is not None:
             getattr(client, step.call.operation)(*step.call.args)
+            if done is not None:
+                done.append(step.call)
 
 
 def _sync(action):
     def main(args, console):
         from ..docker_engine import connect as connect_docker
         from ..hinemos_manager import connect as connect_manager
+        from ..hinemos_manager import read_nodes
         japanese = messages.is_japanese()
 
         def say(line):
@@ -63,8 +68,8 @@ def _sync(action):
             for line in repository_plan.container_lines(action, desired):
                 say(line)
             repo = repository.repository_from_tree(tree)
-            repo = repo.with_nodes({fid: client.node(fid)
-                                    for fid in repository.nodes_to_read(action, desired, repo)})
+            repo = repo.with_nodes(read_nodes(client, repository.nodes_to_read(action, desired, repo),
+                                              args.manager_reads))
             apply(repository_plan.PLANS[action](desired, repo), client, say)
         finally:
             client.close()
@@ -74,6 +79,118 @@ def _sync(action):
 
 
 OPTIONS = [cli.docker_options, cli.hinemos_options, cli.host_facility_option]
+
+# ---- one run for many hosts (the cron wrapper's) ------------------------------------------------
+
+WRAPPER = "RepositoryDockerNode.sh"
+STEPS = (("add", "RepositoryDockerNodeAdd.py"), ("delete", "RepositoryDockerNodeDelete.py"),
+         ("update", "RepositoryDockerNodeUpdate.py"))
+
+
+def _host_entry(text):
+    """One HOSTS line: "<Docker host> <host facility ID>"."""
+    words = text.split()
+    if len(words) != 2:
+        raise argparse.ArgumentTypeError(f"invalid host entry '{text}' "
+                                         "(expected 'IP_ADDRESS HOST_FACILITY_ID')")
+    return words[0], cli.facility_id(words[1])
+
+
+def _hosts_options(parser):
+    parser.add_argument("--host", dest="hosts", metavar="'IP_ADDRESS HOST_FACILITY_ID'", type=_host_entry,
+                        action="append", required=True,
+                        help="a Docker host (as -i takes it) and the facility ID of its node, one option "
+                             "per host (required)")
+    parser.add_argument("--hosts-in-flight", metavar="N", type=cli.positive_count,
+                        default=cli.DEFAULT_HOSTS_IN_FLIGHT,
+                        help=f"Docker hosts listed at once (default: {cli.DEFAULT_HOSTS_IN_FLIGHT})")
+
+
+def _listing(args, ip, host_facility_id, now):
+    """The Desired state of one host (its container list), or the error that stopped it."""
+    from ..docker_engine import connect as connect_docker
+    try:
+        engine = connect_docker(argparse.Namespace(**{**vars(args), "docker_ip": ip}))
+        return repository.desired_state(host_facility_id, host_address(engine.endpoint),
+                                        engine.containers(all=True), now)
+    except HinemosDockerError as exc:
+        return exc
+
+
+def _read_run(args, user, password):
+    """(client, Repository with the full nodes every Delete and Update needs, the manager's error or
+    None, per host its Desired state or its error): the tree and the container lists at once, then
+    the full nodes, --manager-reads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..hinemos_manager import connect as connect_manager
+    from ..hinemos_manager import read_nodes
+    client = repo = None
+    try:
+        with ThreadPoolExecutor(max_workers=min(len(args.hosts), args.hosts_in_flight)) as pool:
+            now = datetime.now()
+            listings = [pool.submit(_listing, args, ip, fid, now) for ip, fid in args.hosts]
+            try:
+                client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
+                                         timeout=args.hinemos_timeout)
+                repo = repository.repository_from_tree(client.facility_tree())
+            except HinemosDockerError as exc:
+                return client, repo, exc, [listing.result() for listing in listings]
+            desired = [listing.result() for listing in listings]
+        listed = [d for d in desired if not isinstance(d, Exception)]
+        wanted = [fid for d in listed for action in ("delete", "update")
+                  for fid in repository.nodes_to_read(action, d, repo)]
+        try:
+            return client, repo.with_nodes(read_nodes(client, wanted, args.manager_reads)), None, desired
+        except HinemosDockerError as exc:
+            return client, repo, exc, desired
+    except BaseException:
+        if client is not None:
+            client.close()
+        raise
+
+
+def _sync_hosts(args, console):
+    """Add, Delete and Update for every --host with one facility tree read per run (_read_run);
+    each host's steps are then planned and applied in turn, each on the snapshot as the earlier
+    steps left it (repository_plan.applied), so every host's messages come together and in the
+    order the three scripts print them, and each step's failure is reported as the wrapper did."""
+    japanese = messages.is_japanese()
+    user, password = cli.hinemos_credentials(args)
+    client, repo, manager_error, desired = _read_run(args, user, password)
+    failures = 0
+
+    def say(line):
+        console.print(line.render(japanese))
+    try:
+        for (ip, fid), host in zip(args.hosts, desired):
+            for action, script in STEPS:
+                say(messages.message("started"))
+                say(messages.message("logging_in"))
+                try:
+                    if client is not None:
+                        say(messages.message("endpoint", url=client.endpoint_url))
+                        say(messages.message("username", user=user))
+                    if isinstance(host, Exception):
+                        raise host
+                    if manager_error is not None and (repo is None or action != "add"):
+                        raise manager_error  # Add needs no full node
+                    for line in repository_plan.container_lines(action, host):
+                        say(line)
+                    done = []
+                    try:
+                        apply(repository_plan.PLANS[action](host, repo), client, say, done)
+                    finally:
+                        repo = repository_plan.applied(repo, done)
+                    say(messages.message("completed"))
+                except HinemosDockerError as exc:
+                    cli.Console(script, console.out, console.err).error(error_text(exc))
+                    console.err.write(f"{WRAPPER}: {script} -i {ip} -f {fid} failed (exit {exc.exit_code})\n")
+                    failures += 1
+    finally:
+        if client is not None:
+            client.close()
+    return 1 if failures else 0
 
 
 def error_text(exc):
@@ -107,3 +224,14 @@ UPDATE = cli.Command(
                 "name, and assignments to the existing scopes of the hinemosAssignScopeId label "
                 "(never released).",
     options=OPTIONS, main=_sync("update"), epilog=EPILOG, error_text=error_text)
+
+SYNC = cli.Command(
+    prog="RepositoryDockerNodeSync.py",
+    description="What the cron wrapper RepositoryDockerNode.sh runs: RepositoryDockerNodeAdd, Delete and "
+                "Update for every --host in one run, with the output of those scripts, host after host. "
+                "The repository is read once, the Docker hosts and the manager's nodes in parallel. A "
+                "failing step does not stop the others; each is reported on stderr as the wrapper "
+                "reports it.",
+    options=[_hosts_options, cli.docker_options, cli.hinemos_options], main=_sync_hosts,
+    epilog="Exit status: 0 when every step succeeded, 1 otherwise. -i is taken from each --host; the other "
+           "Docker options apply to every host.", error_text=error_text)

@@ -15,7 +15,7 @@ import pytest
 
 from hinemos_docker import repository
 from hinemos_docker.repository import Facility, Repository, desired_state, nodes_to_read, repository_from_tree
-from hinemos_docker.repository_plan import PLANS, container_lines, refreshed_node
+from hinemos_docker.repository_plan import PLANS, applied, container_lines, refreshed_node
 
 DATA = Path(__file__).parent.parent / "data" / "repository"
 NOW = datetime(2015, 8, 31, 16, 5, 7)
@@ -571,3 +571,41 @@ def test_the_manuals_update_example():
     text = [line.render(True) for line in container_lines("update", desired)] + lines(
         manager.run("update", desired), japanese=True)
     assert text == MANUAL_UPDATE.splitlines()
+
+
+# ---- one snapshot for a whole run (the cron wrapper's) -------------------------------------------
+
+def test_one_snapshot_carried_through_applied_plans_as_a_fresh_read_would():
+    """The many-hosts run reads the tree once and carries it through repository_plan.applied: every
+    plan, for every host and step, is the one a fresh snapshot of the manager gives."""
+    fresh, carried = Manager(["web1"]), Manager(["web1"])
+    old = [container("a", "aaa"), container("b", "bbb"), container("c", "ccc", labels=label("web1"))]
+    for manager in (fresh, carried):
+        for host in ("docker_host1", "docker_host2"):
+            manager.run("add", want(old, host))
+    # the hosts' worlds now: removed, stopped, recreated, new with a label; a host never seen
+    worlds = {"docker_host1": [container("a", "aaa", status="Exited (0) 1 minute ago"),
+                               container("c", "cc2", labels=label("web1")),
+                               container("d", "ddd", labels=label("web1"))],
+              "docker_host2": [container("a", "aaa"), container("e", "eee")],
+              "docker_host3": [container("a", "aaa", labels=label("web1"))]}
+    wanted = {host: want(world, host) for host, world in worlds.items()}
+    snapshot = carried.snapshot("add", wanted["docker_host1"])
+    snapshot = snapshot.with_nodes({fid: carried.nodes.get(fid) for desired in wanted.values()
+                                    for action in ("delete", "update")
+                                    for fid in nodes_to_read(action, desired, snapshot)})
+    made = set()
+    for host, desired in wanted.items():
+        for action in ("add", "delete", "update"):
+            expected = fresh.run(action, desired)
+            made.update(call.operation for call in expected.calls)
+            plan = PLANS[action](desired, snapshot)
+            assert (lines(plan), operations(plan)) == (lines(expected), operations(expected)), (host, action)
+            for call in plan.calls:
+                getattr(carried, call.operation)(*call.args)
+            snapshot = applied(snapshot, plan.calls)
+    assert snapshot.facilities == carried.facilities
+    implicit = ("REGISTERED", "ALL_USERS", "LINUX")  # the manager's own memberships of every node
+    assert ({s: m for s, m in snapshot.members.items() if s not in implicit}
+            == {s: m for s, m in carried.members.items() if s not in implicit})
+    assert made >= {"add_scope", "add_node", "assign_node_scope", "modify_node", "delete_nodes"}
