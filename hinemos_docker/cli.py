@@ -6,18 +6,29 @@ A script is a Command: its documented name, its option groups and a main(args, c
 import argparse
 import os
 import re
+import signal
+import stat
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .errors import ExitCode, HinemosDockerError, UsageError
+from .connection import has_credentials, without_credentials
+from .deadline import NO_DEADLINE, Deadline
+from .errors import ExitCode, HinemosDockerError, Interrupted, LocalFileError, UsageError
 
 DEFAULT_HINEMOS_URL = "http://127.0.0.1:8080/HinemosWS"
 DEFAULT_HINEMOS_USER = "hinemos"
 DEFAULT_HINEMOS_PASSWORD = "hinemos"
 DEFAULT_STATE_DIR = "/tmp"
+# the Hinemos agent gives a custom monitor's command 15 s (its default); a monitor ends before that
+DEFAULT_DOCKER_TIMEOUT = 10
+DEFAULT_HINEMOS_TIMEOUT = 10
+DEFAULT_RUN_TIMEOUT = 12
+# signals that stop a script as a person or Hinemos (stopping a job) sends them
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
 # the real manager's facility ID rule (hinemos-ws.md 4.3)
 FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
@@ -140,14 +151,43 @@ def docker_options(parser):
     group.add_argument("--tlscert", metavar="FILE",
                        help="client certificate (default: DOCKER_CERT_PATH/cert.pem)")
     group.add_argument("--tlskey", metavar="FILE", help="client key (default: DOCKER_CERT_PATH/key.pem)")
-    group.add_argument("--docker-timeout", metavar="SECONDS", type=positive_seconds, default=60,
-                       help="timeout of one Docker API call (default: 60)")
+    group.add_argument("--docker-timeout", metavar="SECONDS", type=positive_seconds,
+                       default=DEFAULT_DOCKER_TIMEOUT,
+                       help="longest time one Docker API call may take, however slowly the daemon "
+                            f"answers (default: {DEFAULT_DOCKER_TIMEOUT})")
+
+
+def run_timeout_option(parser):
+    """--run-timeout of the monitors: the whole run ends before the agent gives up on it."""
+    parser.add_argument("--run-timeout", metavar="SECONDS", type=positive_seconds,
+                        default=DEFAULT_RUN_TIMEOUT,
+                        help="longest time the whole run may take, below the Hinemos agent's 15 s "
+                             f"(default: {DEFAULT_RUN_TIMEOUT}; 0: no limit)")
+
+
+def manager_url(text):
+    """-m: an http or https URL without credentials in it."""
+    if has_credentials(text):
+        raise argparse.ArgumentTypeError(
+            f"'{without_credentials(text)}' holds credentials: give them with --user and --password-file")
+    return text
 
 
 def hinemos_options(parser):
     group = parser.add_argument_group("Hinemos manager")
     group.add_argument("-m", "--hinemos-url", metavar="HINEMOS_URL", default=DEFAULT_HINEMOS_URL,
+                       type=manager_url,
                        help=f"URL of the Hinemos manager's web services (default: {DEFAULT_HINEMOS_URL})")
+    group.add_argument("--hinemos-cacert", metavar="FILE",
+                       help="CA certificate(s) that signed an https:// manager's certificate "
+                            "(default: the system's trusted CAs)")
+    group.add_argument("--hinemos-insecure", action="store_true",
+                       help="do not verify an https:// manager's certificate (a self-signed manager; "
+                            "warned about on every run)")
+    group.add_argument("--hinemos-timeout", metavar="SECONDS", type=positive_seconds,
+                       default=DEFAULT_HINEMOS_TIMEOUT,
+                       help="longest time one call to the manager may take, however slowly it "
+                            f"answers (default: {DEFAULT_HINEMOS_TIMEOUT})")
     group.add_argument("--user", dest="hinemos_user", metavar="USER",
                        help="Hinemos login user (default: env HINEMOS_USER, else hinemos)")
     group.add_argument("--password-file", dest="hinemos_password_file", metavar="FILE",
@@ -159,15 +199,27 @@ def hinemos_credentials(args, environ=None):
     environ = os.environ if environ is None else environ
     user = args.hinemos_user or environ.get("HINEMOS_USER") or DEFAULT_HINEMOS_USER
     if args.hinemos_password_file:
-        try:
-            with open(args.hinemos_password_file, encoding="utf-8") as handle:
-                password = handle.readline().rstrip("\r\n")
-        except OSError as exc:
-            raise UsageError(f"cannot read password file {args.hinemos_password_file}: "
-                             f"{exc.strerror}") from None
+        password = read_password_file(args.hinemos_password_file)
     else:
         password = environ.get("HINEMOS_PASSWORD", DEFAULT_HINEMOS_PASSWORD)
     return user, password
+
+
+def read_password_file(path):
+    """The first line of a password file that only its owner can read (as ssh insists for keys)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise LocalFileError(f"cannot read password file {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise LocalFileError(f"password file {path} is not a regular file")
+        if info.st_mode & 0o077:
+            raise LocalFileError(f"password file {path} is readable by others (mode "
+                                 f"{stat.S_IMODE(info.st_mode):04o}): run chmod 600 {path}")
+        first = handle.readline(4096)
+    return first.decode("utf-8", "replace").rstrip("\r\n")
 
 
 def host_facility_option(parser):
@@ -254,8 +306,47 @@ def build_parser(command, stream=None):
     return parser
 
 
+class _Stopping:
+    """While a command runs: SIGTERM, SIGINT and SIGHUP raise Interrupted in the main thread (so
+    every cleanup runs: the state file's temporary, the command job's process in the container), and
+    the run's deadline raises RunTimeout there (a last resort: each call has its own bound). Only the
+    first signal interrupts; the cleanup it starts is not interrupted again."""
+
+    def __init__(self, deadline):
+        self.deadline = deadline
+        self.active = threading.current_thread() is threading.main_thread()
+        self.signalled = False
+        self.saved = {}
+
+    def _interrupt(self, signum, frame):
+        if not self.signalled:
+            self.signalled = True
+            raise Interrupted(signum)
+
+    def _expire(self, signum, frame):
+        raise self.deadline.expired()
+
+    def __enter__(self):
+        if self.active:
+            self.saved = {signum: signal.signal(signum, self._interrupt) for signum in STOP_SIGNALS}
+            if self.deadline.seconds:
+                self.saved[signal.SIGALRM] = signal.signal(signal.SIGALRM, self._expire)
+                # half a second after the deadline, so a bounded call reports first and in its words
+                signal.setitimer(signal.ITIMER_REAL, self.deadline.seconds + 0.5)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            for signum, handler in self.saved.items():
+                signal.signal(signum, handler)
+
+
 def run(command, argv=None, stdout=None, stderr=None):
-    """Parse argv, run the command and return its exit code; never raises."""
+    """Parse argv, run the command and return its exit code; never raises.
+
+    The command's args carry two things besides the options: `deadline` (the end of the run under
+    --run-timeout, else none) and `warn` (the console's warning printer) for the I/O edges."""
     argv = sys.argv[1:] if argv is None else list(argv)
     console = Console(command.prog, stdout or sys.stdout, stderr or sys.stderr)
     debug = "--debug" in argv
@@ -266,16 +357,23 @@ def run(command, argv=None, stdout=None, stderr=None):
     except UsageError as exc:
         console.error(f"{exc} (see --help)")
         return ExitCode.ABNORMAL
+    run_timeout = getattr(args, "run_timeout", None)
+    args.deadline = Deadline(run_timeout) if run_timeout else NO_DEADLINE
+    args.warn = console.warn
     try:
-        return int(command.main(args, console) or ExitCode.OK)
+        with _Stopping(args.deadline):
+            return int(command.main(args, console) or ExitCode.OK)
+    except Interrupted as exc:
+        console.error(f"stopped by {signal.Signals(exc.signum).name}")
+        return exc.exit_code
     except HinemosDockerError as exc:
         if debug:
             traceback.print_exc(file=console.err)
         console.error(str(exc))
         return exc.exit_code
-    except KeyboardInterrupt:
-        console.error("interrupted")
-        return ExitCode.ABNORMAL
+    except KeyboardInterrupt:  # SIGINT outside the main thread's handler
+        console.error("stopped by SIGINT")
+        return 128 + signal.SIGINT
     except Exception as exc:  # a bug: still one line, the traceback only on request
         if debug:
             traceback.print_exc(file=console.err)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .containers import container_name, container_state, select, short_id
-from .errors import CommandNotStarted, ContainerNotFound, ExitCode, UsageError
+from .errors import AmbiguousContainer, CommandNotStarted, ContainerNotFound, ExitCode, UsageError
 
 # the one state each operation acts on (SEED-SPEC 4.3-4.6); rm -f acts on every state
 TARGET_STATE = {"start": "exited", "stop": "running", "restart": "running", "rm": "exited"}
@@ -103,7 +103,7 @@ def select_one(containers, container_id=None, name=None):
     if len(chosen) > 1:
         what, value = _wanted(container_id, name)
         names = ", ".join(container_name(c) for c in chosen)
-        raise UsageError(f"{what} '{value}' matches {len(chosen)} containers ({names}); "
+        raise AmbiguousContainer(f"{what} '{value}' matches {len(chosen)} containers ({names}); "
                          "this script acts on exactly one")
     return chosen[0]
 
@@ -131,6 +131,25 @@ def exec_start_failure(message, exit_code=None):
     reason = match.group("reason") if match else message.strip()
     not_found = "not found" in reason or "no such file" in reason.lower()
     return (ExitCode.COMMAND_NOT_FOUND if not_found else ExitCode.COMMAND_NOT_EXECUTABLE), reason
+
+
+# The Exec API has no way to signal an exec; the job's command carries this variable (inherited by
+# every process it starts) so that a second exec can find and signal all of them by it
+EXEC_MARK_VARIABLE = "HINEMOS_DOCKER_JOB"
+
+
+def exec_mark(token):
+    """The environment entry that marks the processes of one command job."""
+    return f"{EXEC_MARK_VARIABLE}={token}"
+
+
+def signal_marked_vector(mark, signal_name):
+    """The exec command (busybox or coreutils sh) that sends `signal_name` to every process whose
+    environment holds `mark`; the signalling shell has no such variable, so it spares itself."""
+    script = ('for p in /proc/[0-9]*; do '
+              'tr "\\0" "\\n" < "$p/environ" 2>/dev/null | grep -qxF "$1" && kill -s "$2" "${p#/proc/}"; '
+              'done; exit 0')
+    return ["sh", "-c", script, "signal-job", mark, signal_name]
 
 
 def command_not_started(container, failure):

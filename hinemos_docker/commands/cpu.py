@@ -6,7 +6,7 @@ import dataclasses
 import time
 
 from .. import cli, metrics
-from ..errors import UsageError
+from ..errors import NotSupported, UsageError
 from ..output import emit, percent
 from . import rates
 
@@ -47,7 +47,7 @@ def container_measurements(console, intervals, mode, with_host):
         before, after = interval.before, interval.after
         if mode == "core":
             if after.percpu is None:
-                raise UsageError("the Docker host uses cgroup v2, which reports no per-CPU usage: "
+                raise NotSupported("the Docker host uses cgroup v2, which reports no per-CPU usage: "
                                  "--core is not available there (use --all)")
             values = metrics.cpu_percent_per_core(before, after)
             if values is None:

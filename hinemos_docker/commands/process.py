@@ -1,7 +1,7 @@
 """MonitorDockerContainerProcess.py: number of processes matching a pattern in each running
 container (SEED-SPEC 3.7, DECISIONS 21-22)."""
 from .. import cli
-from ..errors import DockerError
+from ..errors import ContainerNotRunning
 from ..output import count, emit
 from ..process import ALL_PROCESSES, count_processes, process_key, process_pattern
 from . import selected_running
@@ -23,10 +23,8 @@ def top_if_running(engine):
     def top(container_id):
         try:
             return engine.top(container_id)
-        except DockerError as exc:
-            if "is not running" in exc.reason:  # stopped between listing and top: skipped
-                return None
-            raise
+        except ContainerNotRunning:  # stopped between listing and top: skipped
+            return None
     return top
 
 

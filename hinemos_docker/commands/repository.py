@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from .. import cli, messages, repository, repository_plan
-from ..errors import UsageError
+from ..errors import DockerUnreachable
 
 LOCAL_ADDRESS = "127.0.0.1"
 
@@ -24,7 +24,7 @@ def host_address(endpoint):
     try:
         return socket.gethostbyname(host)
     except (OSError, UnicodeError):
-        raise UsageError(f"cannot resolve the Docker host '{host}' to an IPv4 address "
+        raise DockerUnreachable(f"cannot resolve the Docker host '{host}' to an IPv4 address "
                          "(Hinemos nodes need one)") from None
 
 
