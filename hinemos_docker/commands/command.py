@@ -130,6 +130,7 @@ COMMAND = cli.Command(
     main=main,
     epilog="exit status: the command's own; 128 + the signal's number when the job is stopped "
            "(SIGTERM 143, SIGINT 130: its command in the container is stopped too); 127 when the "
-           "command is not found in the container, 126 when it cannot be executed; 1 for the script's own errors (bad options, no or several "
-           "matching containers, a container that is not running, Docker unreachable)",
+           "command is not found in the container, 126 when it cannot be executed; 1 for the "
+           "script's own errors (bad options, no or several matching containers, a container that "
+           "is not running, Docker unreachable)",
 )
