@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .connection import has_credentials, without_credentials
 from .deadline import NO_DEADLINE, Deadline
 from .errors import ExitCode, HinemosDockerError, Interrupted, LocalFileError, UsageError
+from .urls import has_credentials, without_credentials
 
 DEFAULT_HINEMOS_URL = "http://127.0.0.1:8080/HinemosWS"
 DEFAULT_HINEMOS_USER = "hinemos"
@@ -216,7 +216,7 @@ def read_password_file(path):
         if not stat.S_ISREG(info.st_mode):
             raise LocalFileError(f"password file {path} is not a regular file")
         if info.st_mode & 0o077:
-            raise LocalFileError(f"password file {path} is readable by others (mode "
+            raise LocalFileError(f"password file {path} is open to group or others (mode "
                                  f"{stat.S_IMODE(info.st_mode):04o}): run chmod 600 {path}")
         first = handle.readline(4096)
     return first.decode("utf-8", "replace").rstrip("\r\n")

@@ -1,15 +1,9 @@
-"""How the suite names a peer (the Docker daemon, the Hinemos manager) and why a connection to it
-failed: one plain sentence, never a Python repr, never a password.
-
-Pure: works on URLs and exception objects only.
-"""
+"""Why a connection to a peer (the Docker daemon, the Hinemos manager) failed, as one plain
+sentence: never a Python repr. Works on exception objects only (no I/O)."""
 import http.client
 import re
 import socket
 import ssl
-from urllib.parse import urlsplit, urlunsplit
-
-_USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@")
 
 # what a TLS library reason means for the operator; {peer} is "the daemon" or "the manager"
 TLS_REASONS = {
@@ -24,31 +18,6 @@ TEXT_REASONS = (("Connection refused", "connection refused"),
                 ("Remote end closed connection", "the connection was closed without an answer"),
                 ("Connection reset", "the connection was reset"),
                 ("Connection aborted", "the connection was closed without an answer"))
-
-
-def without_credentials(url):
-    """`url` with any user:password@ part replaced by `***@`, for messages."""
-    return _USERINFO_RE.sub(lambda m: f"{m.group('scheme')}***@", str(url))
-
-
-def has_credentials(url):
-    return bool(urlsplit(url).username or urlsplit(url).password) if "://" in url else False
-
-
-def origin(url):
-    """(scheme, host, port) of a URL, the port made explicit; what a request may reach."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    return parts.scheme.lower(), (parts.hostname or "").lower(), port or default
-
-
-def strip_query(url):
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 def _causes(exc):

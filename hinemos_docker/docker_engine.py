@@ -16,7 +16,7 @@ import requests.adapters
 import requests.exceptions
 import urllib3
 
-from .connection import failure_reason, has_credentials, without_credentials
+from .connection import failure_reason
 from .deadline import NO_DEADLINE, bounded, parallel_map
 from .errors import (
     ContainerNotFound,
@@ -26,6 +26,7 @@ from .errors import (
     TlsFileError,
     UsageError,
 )
+from .urls import has_credentials, without_credentials
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2375

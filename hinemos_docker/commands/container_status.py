@@ -37,6 +37,7 @@ COMMAND = cli.Command(
                 "'<id12> <state>' per container (HOSTNAME = the 12-character container ID; state "
                 "running, paused, restarting or exited) and the line "
                 "'YYYY-MM-DD HH:MM:SS <id12> <state>' on stdout.",
-    options=[cli.docker_options, cli.container_options, partial(cli.syslog_options, required=True)],
+    options=[cli.docker_options, cli.container_options, cli.run_timeout_option,
+             partial(cli.syslog_options, required=True)],
     main=main,
 )

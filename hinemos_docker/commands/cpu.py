@@ -99,7 +99,7 @@ def main(args, console):
         measurements = container_measurements(console, intervals, args.mode, args.with_host)
         extra = {}
         if args.with_host:
-            host_value, extra[STATE_HOST] = host_usage(args, console, state.previous.get(STATE_HOST),
+            host_value, extra[STATE_HOST] = host_usage(args, console, (state.previous or {}).get(STATE_HOST),
                                                        host_first, host_first_at)
             if host_value is not None:
                 measurements.append(percent(HOST_KEY, host_value))
@@ -114,7 +114,8 @@ COMMAND = cli.Command(
                 f"`{KEY}:<container name>,<percent>` (--all, default) or per core (--core), computed "
                 "against the previous run's sample kept under -k (a first run samples twice, ~1 s "
                 "apart). 100 means one core fully busy; --with-host rescales to the whole host.",
-    options=[cli.docker_options, cli.container_options, cli.state_options, cli.snmp_options, _mode_options],
+    options=[cli.docker_options, cli.container_options, cli.state_options, cli.run_timeout_option,
+             cli.snmp_options, _mode_options],
     main=main,
 )
 

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 
 from .. import cli, events, syslog, syslog_format
 from ..errors import LocalFileError, UsageError
-from ..state import StateFile
+from ..state import open_state
 
 
 def _logfile_option(parser):
@@ -77,7 +77,7 @@ def main(args, console):
     hostname = events.syslog_hostname(args.docker_ip, engine.endpoint.base_url)
     if args.syslog:
         syslog_format.check_hostname(hostname)
-    with StateFile(args.key_id, cli.state_dir(args), console.warn) as state:
+    with open_state(args, console, events.parse_state) as state:
         window, returned, daemon_id = read_window(engine, state.previous, console.warn)
         fresh = events.new_events(returned, window)
         lines = [events.event_line(e, hostname) for e in fresh]
@@ -93,7 +93,8 @@ COMMAND = cli.Command(
     description="Docker events of one host for a Hinemos system-log monitor: every event since the "
                 "previous run (kept under -k; the last 300 s on a first run), sent as syslog "
                 "(HOSTNAME = the -i host) and/or appended to LOGFILE, each exactly once.",
-    options=[cli.docker_options, cli.state_options, cli.syslog_options, _logfile_option],
+    options=[cli.docker_options, cli.state_options, cli.run_timeout_option, cli.syslog_options,
+             _logfile_option],
     main=main,
     epilog="lines (LOGFILE and stdout): YYYY-MM-DD HH:MM:SS <-i host> <event as compact JSON>",
 )

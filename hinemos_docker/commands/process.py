@@ -43,7 +43,7 @@ COMMAND = cli.Command(
     prog="MonitorDockerContainerProcess.py",
     description="Number of processes in each running Docker container whose command line matches "
                 "a regular expression, as Hinemos custom-monitor lines `PROG:<container ID>,<count>`.",
-    options=[cli.docker_options, cli.container_options, _pattern_options],
+    options=[cli.docker_options, cli.container_options, cli.run_timeout_option, _pattern_options],
     main=main,
     epilog="output: one line per running container, in the daemon's order, e.g. httpd:4dfd0a12b9de,4\n"
            "exit status: 0 normal (also when a named container is stopped: no line), 1 abnormal "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .. import cli, containers, metrics
 from ..errors import DockerError
 from ..output import Measurement, emit
-from ..state import StateFile
+from ..state import open_state as open_state_file
 from . import selected_running
 
 STATE_CONTAINERS = "containers"
@@ -44,11 +44,20 @@ def sample_of(engine, container_id):
         raise DockerError(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
 
 
+def parse_state(data):
+    """The kept data of a rate monitor, {"containers": {id: sample}, ...}; ValueError otherwise
+    (a single entry that is not a sample is only measured afresh)."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    kept = data.get(STATE_CONTAINERS, {})
+    if not isinstance(kept, dict) or not all(isinstance(sample, dict) for sample in kept.values()):
+        raise ValueError(f"'{STATE_CONTAINERS}' is not a map of samples")
+    return data
+
+
 def previous_samples(state):
     """{id: Sample} kept by the previous run; entries that are not samples are ignored."""
-    kept = state.previous.get(STATE_CONTAINERS)
-    if not isinstance(kept, dict):
-        return {}
+    kept = (state.previous or {}).get(STATE_CONTAINERS, {})
     samples = {cid: metrics.sample_from_state(data) for cid, data in kept.items()}
     return {cid: sample for cid, sample in samples.items() if sample is not None}
 
@@ -81,7 +90,7 @@ def state_data(intervals, **extra):
 
 def open_state(args, console):
     """The locked -k state file (use with `with`)."""
-    return StateFile(args.key_id, cli.state_dir(args), console.warn)
+    return open_state_file(args, console, parse_state)
 
 
 def container_intervals(args, state):
@@ -127,6 +136,7 @@ def rate_command(prog, description, value_options, counters):
     """The Command of a monitor printing, per container, the rates `counters(args)` chooses."""
     return cli.Command(
         prog=prog, description=description,
-        options=[cli.docker_options, cli.container_options, cli.state_options, value_options],
+        options=[cli.docker_options, cli.container_options, cli.state_options, cli.run_timeout_option,
+                 value_options],
         main=lambda args, console: run_rate_monitor(args, console, counters(args)),
     )

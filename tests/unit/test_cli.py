@@ -1,12 +1,13 @@
 """The harness: usage errors exit 1 with one line, option types, credentials, Docker endpoints."""
 import argparse
 import io
+import os
 
 import pytest
 
 from hinemos_docker import cli
 from hinemos_docker.docker_engine import resolve_endpoint
-from hinemos_docker.errors import DockerUnreachable, UsageError
+from hinemos_docker.errors import DockerUnreachable, LocalFileError, UsageError
 
 
 def _command(main, options=(cli.docker_options,)):
@@ -98,10 +99,29 @@ def test_credentials_from_options_environment_and_defaults(tmp_path):
     assert cli.hinemos_credentials(args, {"HINEMOS_USER": "u", "HINEMOS_PASSWORD": "p"}) == ("u", "p")
     secret = tmp_path / "pw"
     secret.write_text("s3cret\n")
+    secret.chmod(0o600)
     args = argparse.Namespace(hinemos_user="admin", hinemos_password_file=str(secret))
     assert cli.hinemos_credentials(args, {"HINEMOS_PASSWORD": "ignored"}) == ("admin", "s3cret")
     args.hinemos_password_file = str(tmp_path / "missing")
-    with pytest.raises(UsageError, match="cannot read password file"):
+    with pytest.raises(LocalFileError, match="cannot read password file"):
+        cli.hinemos_credentials(args, {})
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o644, 0o620])
+def test_a_password_file_open_to_group_or_others_is_refused(tmp_path, mode):
+    secret = tmp_path / "pw"
+    secret.write_text("s3cret\n")
+    secret.chmod(mode)
+    args = argparse.Namespace(hinemos_user=None, hinemos_password_file=str(secret))
+    with pytest.raises(LocalFileError, match=f"open to group or others .mode 0{mode:o}.: run chmod 600"):
+        cli.hinemos_credentials(args, {})
+
+
+def test_a_password_file_that_is_a_fifo_does_not_block(tmp_path):
+    fifo = tmp_path / "pw"
+    os.mkfifo(fifo, 0o600)
+    args = argparse.Namespace(hinemos_user=None, hinemos_password_file=str(fifo))
+    with pytest.raises(LocalFileError, match="not a regular file"):
         cli.hinemos_credentials(args, {})
 
 

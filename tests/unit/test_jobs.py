@@ -11,7 +11,7 @@ import pytest
 from hinemos_docker import jobs
 from hinemos_docker.commands.command import command_vector
 from hinemos_docker.containers import container_name
-from hinemos_docker.errors import CommandNotStarted, ContainerNotFound, UsageError
+from hinemos_docker.errors import AmbiguousContainer, CommandNotStarted, ContainerNotFound, UsageError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
 # the recorded containers, by name: A exited, B created, C paused, D running (linked as E/db),
@@ -84,7 +84,7 @@ def test_command_and_download_act_on_exactly_one_container():
     assert jobs.select_one(LISTED, name="conteiner_D") is d
     assert jobs.select_one(LISTED, container_id=d["Id"][:12]) is d
     assert jobs.select_one(LISTED, name="conteiner_D*") is d
-    with pytest.raises(UsageError, match=r"'conteiner_\*' matches 6 containers .*exactly one"):
+    with pytest.raises(AmbiguousContainer, match=r"'conteiner_\*' matches 6 containers .*exactly one"):
         jobs.select_one(LISTED, name="conteiner_*")
 
 
