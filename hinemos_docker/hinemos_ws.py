@@ -9,23 +9,23 @@ becomes errors.HinemosError naming the URL. Loading the WSDL goes through the sa
 The contract is the real manager's (../shared/reference/hinemos-ws.md): Basic auth is sent
 pre-emptively on every request because the manager never answers 401 (§2), the WSDL is read on
 every connect (cache=None) and requests are built from the live types, so one client speaks to 6.0
-and 6.2 managers alike.
+and 6.2 managers alike. Every byte goes through manager_http (origin, TLS, time and size limits);
+the WSDL and its schemas are read without credentials, as the manager serves them.
 """
+import base64
 import collections
-import http.client
-import socket
-import urllib.error
+import io
 import xml.etree.ElementTree as ET
 import xml.sax
-from urllib.parse import urlsplit
 
 import suds
 import suds.client
 import suds.sudsobject
 import suds.transport
-import suds.transport.http
 
 from .errors import HinemosError, HinemosFault
+from .manager_http import ManagerHttp
+from .urls import without_credentials
 
 NS_REPOSITORY = "http://repository.ws.clustercontrol.com"
 NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -36,23 +36,53 @@ INTEGER_TYPES = {"int", "long", "short", "byte", "integer", "unsignedInt", "unsi
 FAULT_PACKAGE = "com.clustercontrol.fault."
 
 
-def connect(base_url, user, password, timeout=30.0):
-    """A RepositoryClient for the manager at `base_url` (e.g. http://127.0.0.1:8080/HinemosWS)."""
-    return RepositoryClient(base_url, user, password, timeout)
+def connect(base_url, user, password, http=None):
+    """A RepositoryClient for the manager at `base_url` (e.g. http://127.0.0.1:8080/HinemosWS),
+    through `http` (a ManagerHttp; default: verified TLS, 10 s per call)."""
+    return RepositoryClient(base_url, user, password, http)
+
+
+def basic_authorization(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+class ManagerTransport(suds.transport.Transport):
+    """suds' transport over ManagerHttp: GETs (the WSDL, its schemas) without credentials, POSTs
+    with pre-emptive Basic auth, since the manager never answers 401 to ask for it."""
+
+    def __init__(self, http, authorization):
+        super().__init__()
+        self.http = http
+        self.authorization = authorization
+
+    def open(self, request):
+        reply = self.http.request("GET", request.url)
+        if reply.status != 200:
+            raise suds.transport.TransportError(f"HTTP {reply.status}", reply.status, io.BytesIO(reply.body))
+        return io.BytesIO(reply.body)
+
+    def send(self, request):
+        headers = {**request.headers, "Authorization": self.authorization}
+        reply = self.http.request("POST", request.url, body=request.message, headers=headers)
+        if reply.status in (202, 204):
+            return None
+        if reply.status != 200:
+            raise suds.transport.TransportError(f"HTTP {reply.status}", reply.status, io.BytesIO(reply.body))
+        return suds.transport.Reply(reply.status, reply.headers, reply.body)
 
 
 class RepositoryClient:
     """suds client of <base_url>/RepositoryEndpoint, plus plain-data helpers for the repository sync."""
 
-    def __init__(self, base_url, user, password, timeout=30.0):
+    def __init__(self, base_url, user, password, http=None):
         self.base_url = base_url.rstrip("/")
         self.service_url = f"{self.base_url}/RepositoryEndpoint"
         self.endpoint_url = f"{self.service_url}?wsdl"
-        self.timeout = timeout
+        self.shown_url = without_credentials(self.endpoint_url)
+        self.http = http or ManagerHttp(self.base_url)
         self.calls = collections.Counter()
         self._types = {}  # (type, namespace) -> {element: (type, namespace, repeated)} of the live WSDL
-        # pre-emptive: suds' default (https.HttpAuthenticated) waits for a 401 that never comes
-        transport = suds.transport.http.HttpAuthenticated(username=user, password=password, timeout=timeout)
+        transport = ManagerTransport(self.http, basic_authorization(user, password))
         # location: post where the user pointed, whatever host name the manager writes into its WSDL;
         # retxml: suds marshals requests and raises faults, replies are read by _decode_reply (suds'
         # unmarshaller needs ~40 ms per nodeInfo, which makes a node list of hundreds take minutes)
@@ -62,7 +92,7 @@ class RepositoryClient:
         operations = {name for service in self._suds.wsdl.services for port in service.ports
                       for name in port.methods}
         if "getNode" not in operations:
-            raise HinemosError(f"{self.endpoint_url} is not a RepositoryEndpoint WSDL (no getNode operation)")
+            raise HinemosError(f"{self.shown_url} is not a RepositoryEndpoint WSDL (no getNode operation)")
 
     # -- the choke point -------------------------------------------------------------------------
 
@@ -72,7 +102,7 @@ class RepositoryClient:
         try:
             method = getattr(self._suds.service, operation)
         except suds.MethodNotFound:
-            raise HinemosError(f"the Hinemos manager at {self.endpoint_url} has no operation "
+            raise HinemosError(f"the Hinemos manager at {self.shown_url} has no operation "
                                f"{operation}") from None
         self.calls[operation] += 1
         reply = self._translated(lambda: method(*args))
@@ -81,41 +111,26 @@ class RepositoryClient:
     def _translated(self, function, loading=False):
         try:
             return function()
+        except HinemosError:  # from manager_http: already one sentence naming the manager
+            raise
         except suds.WebFault as e:
             name, message = fault_name_and_message(e.fault)
-            raise HinemosFault(name, message, self.endpoint_url) from None
+            raise HinemosFault(name, message, self.shown_url) from None
         except suds.transport.TransportError as e:
             reason = str(e) if str(e).startswith("HTTP") else f"HTTP {e.httpcode} {e}".strip()
             raise self._unreachable(reason) from None
-        except urllib.error.URLError as e:
-            raise self._unreachable(self._reason(e.reason)) from None
-        except (OSError, http.client.HTTPException) as e:
-            raise self._unreachable(self._reason(e)) from None
         except xml.sax.SAXException as e:
-            raise HinemosError(f"{self.endpoint_url} did not answer with SOAP/WSDL XML: {e}") from None
+            raise HinemosError(f"{self.shown_url} did not answer with SOAP/WSDL XML: {e}") from None
         except Exception as e:
             status = e.args[0] if e.args else None
             if isinstance(status, tuple) and len(status) == 2 and isinstance(status[0], int):
                 raise self._unreachable(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
             if loading:  # suds found no usable service description there
-                raise HinemosError(f"{self.endpoint_url} is not a RepositoryEndpoint WSDL: {e}") from None
+                raise HinemosError(f"{self.shown_url} is not a RepositoryEndpoint WSDL: {e}") from None
             raise
 
     def _unreachable(self, reason):
-        return HinemosError(f"cannot reach the Hinemos manager at {self.endpoint_url}: {reason}")
-
-    def _reason(self, reason):
-        if isinstance(reason, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(reason, (socket.timeout, TimeoutError)):
-            return f"no answer within {self.timeout:g} s"
-        if isinstance(reason, socket.gaierror):
-            return f"unknown host {urlsplit(self.base_url).hostname}"
-        if isinstance(reason, http.client.RemoteDisconnected):
-            return "the connection was closed without an answer"
-        if isinstance(reason, OSError) and reason.strerror:
-            return reason.strerror[0].lower() + reason.strerror[1:]
-        return str(reason) or type(reason).__name__
+        return HinemosError(f"cannot reach the Hinemos manager at {self.shown_url}: {reason}")
 
     # -- building requests from the live WSDL ----------------------------------------------------
 
@@ -151,7 +166,7 @@ class RepositoryClient:
         try:
             root = ET.fromstring(reply)
         except ET.ParseError as e:
-            raise HinemosError(f"{self.endpoint_url} answered {operation} with malformed XML: {e}") from None
+            raise HinemosError(f"{self.shown_url} answered {operation} with malformed XML: {e}") from None
         body = root.find(f"{{{NS_SOAP}}}Body")
         wrapper = next(iter(body), None) if body is not None else None
         fields = self._children(operation + "Response", NS_REPOSITORY)

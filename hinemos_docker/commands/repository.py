@@ -41,6 +41,7 @@ def _sync(action):
     def main(args, console):
         from ..docker_engine import connect as connect_docker
         from ..hinemos_ws import connect as connect_hinemos
+        from ..manager_http import from_args as manager_http
         japanese = messages.is_japanese()
 
         def say(line):
@@ -49,8 +50,8 @@ def _sync(action):
         say(messages.message("started"))
         user, password = cli.hinemos_credentials(args)
         say(messages.message("logging_in"))
-        client = connect_hinemos(args.hinemos_url, user, password)
-        say(messages.message("endpoint", url=client.endpoint_url))
+        client = connect_hinemos(args.hinemos_url, user, password, manager_http(args))
+        say(messages.message("endpoint", url=client.shown_url))
         say(messages.message("username", user=user))
 
         engine = connect_docker(args)

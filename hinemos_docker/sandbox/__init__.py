@@ -16,6 +16,9 @@ from .soap import versions
 __all__ = ["Fault", "Sandbox", "start", "versions"]
 
 
-def start(port=0, data=None, version="6.2", user="hinemos", password="hinemos", host="127.0.0.1"):
-    """Start a stand-in serving in a background thread; returns it (.base_url, .calls, .stop())."""
-    return Sandbox(port=port, data=data, version=version, user=user, password=password, host=host).start()
+def start(port=0, data=None, version="6.2", user="hinemos", password="hinemos", host="127.0.0.1",
+          tls_cert=None, tls_key=None):
+    """Start a stand-in serving in a background thread; returns it (.base_url, .calls, .stop());
+    HTTPS with the given certificate and key files."""
+    return Sandbox(port=port, data=data, version=version, user=user, password=password, host=host,
+                   tls_cert=tls_cert, tls_key=tls_key).start()

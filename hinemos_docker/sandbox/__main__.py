@@ -5,6 +5,7 @@ so a caller that started it with --port 0 can read where it listens.
 """
 import argparse
 import signal
+import ssl
 import sys
 
 from . import soap
@@ -23,11 +24,14 @@ def main(argv=None):
     parser.add_argument("--user", default="hinemos", help="login user (default hinemos)")
     parser.add_argument("--password", default="hinemos", help="login password (default hinemos)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")
+    parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
     args = parser.parse_args(argv)
     try:
         sandbox = Sandbox(port=args.port, data=args.data, version=args.version, user=args.user,
-                          password=args.password, host=args.host, verbose=args.verbose)
-    except (OSError, StoreError, ValueError) as e:
+                          password=args.password, host=args.host, verbose=args.verbose,
+                          tls_cert=args.tls_cert, tls_key=args.tls_key or args.tls_cert)
+    except (OSError, StoreError, ValueError, ssl.SSLError) as e:
         print(f"hinemos-sandbox: cannot start: {e}", file=sys.stderr)
         return 1
 

@@ -10,6 +10,8 @@ import binascii
 import collections
 import json
 import re
+import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -48,6 +50,49 @@ OPERATIONS = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP(S) server: TLS per connection when a certificate is given, and every open
+    connection closed on stop, as a manager that goes away closes its keep-alive connections."""
+
+    daemon_threads = True
+
+    def __init__(self, address, handler, tls_context=None):
+        super().__init__(address, handler)
+        self.tls_context = tls_context
+        self.connections = set()
+        self.connections_lock = threading.Lock()
+
+    def get_request(self):
+        conn, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(conn)
+        return conn, address
+
+    def finish_request(self, request, client_address):
+        if self.tls_context is not None:
+            request.settimeout(10)  # a client that never finishes its handshake
+            try:
+                request = self.tls_context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return
+            request.settimeout(None)
+        super().finish_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        with self.connections_lock:
+            open_connections, self.connections = self.connections, set()
+        for conn in open_connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed by the client
+                pass
+
+
 def decode_basic(token):
     """commons-codec Base64.decodeBase64: both alphabets, characters outside them skipped, lenient padding."""
     text = _BASE64_JUNK.sub("", token.replace("-", "+").replace("_", "/"))
@@ -62,7 +107,7 @@ class Sandbox:
     """One stand-in manager: a repository, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
-                 host="127.0.0.1", verbose=False):
+                 host="127.0.0.1", verbose=False, tls_cert=None, tls_key=None):
         self.schema = soap.schema(version)
         self.version = version
         self.user, self.password = user, password
@@ -75,12 +120,16 @@ class Sandbox:
         self._saved = store.dump(self.repository.to_state())
         if data is not None and state is None:
             store.write(data, self._saved)  # a new data file holds the fresh repository at once
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        tls_context = None
+        if tls_cert is not None:  # HTTPS, as a manager behind a TLS front
+            tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls_context.load_cert_chain(tls_cert, tls_key)
+        self.httpd = _Server((host, port), _Handler, tls_context)
         self.httpd.sandbox = self
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self.base_url = f"http://{shown}:{bound_port}/HinemosWS"
+        self.scheme = "https" if tls_context is not None else "http"
+        self.base_url = f"{self.scheme}://{shown}:{bound_port}/HinemosWS"
         self.endpoint_url = self.base_url + "/RepositoryEndpoint"
         self.wsdl_url = self.endpoint_url + "?wsdl"
         self._thread = None
@@ -104,6 +153,7 @@ class Sandbox:
             self._thread.join()
             self._thread = None
         self.httpd.server_close()
+        self.httpd.close_connections()
 
     def __enter__(self):
         return self
@@ -146,7 +196,7 @@ class Sandbox:
             text = self.schema.file(name)
         except OSError:
             return None
-        base = f"http://{host}/HinemosWS" if host and _HOST_HEADER.fullmatch(host) else self.base_url
+        base = f"{self.scheme}://{host}/HinemosWS" if host and _HOST_HEADER.fullmatch(host) else self.base_url
         return text.replace(soap.REFERENCE_BASE_URL, base).encode("utf-8")
 
     def handle(self, body, authorization):

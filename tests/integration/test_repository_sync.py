@@ -242,6 +242,7 @@ def test_manager_down_exits_1_with_one_line(sync, hosts):
 def test_wrong_password_exits_1_with_one_line(sync, sandbox, hosts, tmp_path):
     password_file = tmp_path / "password"
     password_file.write_text("not-the-password\n")
+    password_file.chmod(0o600)
     result = sync(UPDATE, sandbox, hosts[0], "--password-file", str(password_file))
     assert result.code == 1
     assert len(result.err.splitlines()) == 1
