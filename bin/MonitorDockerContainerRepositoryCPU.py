@@ -1,8 +1,17 @@
 #!/usr/bin/env python3
 """Print the CPU usage (%) of Docker containers as Hinemos key,value lines (the manual's other name
 of MonitorDockerContainerResourceCpu.py)."""
-from hinemos_docker.cli import main
-from hinemos_docker.commands.cpu import ALIAS_COMMAND
+import os
+import sys
+
+# Run in place from a checkout (or a copy of bin/ beside the package): the package is next to bin/.
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.realpath(__file__)), os.pardir))
+try:
+    from hinemos_docker.scripts import launch
+except ImportError as exc:
+    sys.exit(f"{os.path.basename(__file__)}: the hinemos_docker package is not installed for "
+             f"{sys.executable} ({exc}); install it: {sys.executable} -m pip install "
+             "<hinemos-docker source directory>")
 
 if __name__ == "__main__":
-    main(ALIAS_COMMAND)
+    launch(__file__)

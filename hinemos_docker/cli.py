@@ -4,6 +4,7 @@ where exceptions become exit codes and one-line stderr messages.
 A script is a Command: its documented name, its option groups and a main(args, console).
 """
 import argparse
+import importlib.util
 import os
 import re
 import signal
@@ -306,6 +307,24 @@ def build_parser(command, stream=None):
     return parser
 
 
+# module -> distribution of each runtime dependency that commands import when they need it
+RUNTIME_PACKAGES = {"docker": "docker", "suds": "suds-community", "pysnmp": "pysnmp", "requests": "requests",
+                    "urllib3": "requests"}
+
+
+def missing_package_message(module_name):
+    """What to do when a script runs under an interpreter that lacks runtime dependencies: every
+    missing one is named, so that one install fixes them all."""
+    missing = {RUNTIME_PACKAGES[module_name.partition(".")[0]]}
+    missing.update(dist for module, dist in RUNTIME_PACKAGES.items()
+                   if importlib.util.find_spec(module) is None)
+    names = ", ".join(f"'{dist}'" for dist in sorted(missing))
+    return (f"the Python package{'s' if len(missing) > 1 else ''} {names} "
+            f"{'are' if len(missing) > 1 else 'is'} not installed for {sys.executable}; install "
+            f"hinemos-docker with its dependencies for that interpreter: {sys.executable} -m pip install "
+            "<hinemos-docker source directory>")
+
+
 class _Stopping:
     """While a command runs: SIGTERM, SIGINT and SIGHUP raise Interrupted in the main thread (so
     every cleanup runs: the state file's temporary, the command job's process in the container), and
@@ -374,11 +393,17 @@ def run(command, argv=None, stdout=None, stderr=None):
     except KeyboardInterrupt:  # SIGINT outside the main thread's handler
         console.error("stopped by SIGINT")
         return 128 + signal.SIGINT
-    except Exception as exc:  # a bug: still one line, the traceback only on request
+    except Exception as exc:  # a bug or a broken installation: still one line, the traceback on request
         if debug:
             traceback.print_exc(file=console.err)
-        console.error(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)")
+        console.error(_unexpected_error_line(exc))
         return ExitCode.ABNORMAL
+
+
+def _unexpected_error_line(exc):
+    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").partition(".")[0] in RUNTIME_PACKAGES:
+        return missing_package_message(exc.name)
+    return f"unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)"
 
 
 def main(command):

@@ -1,6 +1,8 @@
-"""Console entry points: one per documented script name, resolved lazily so that starting a
-script imports only its own command module."""
+"""The documented scripts: one registry of names, and the one way to start one of them, used by
+both doors in (the bin/<Name>.py files and the console entry points <Name>). Resolved lazily so that
+starting a script imports only its own command module."""
 import importlib
+import os
 
 from .cli import main
 
@@ -32,7 +34,12 @@ def command_for(name):
     return getattr(importlib.import_module(module_name), attribute or "COMMAND")
 
 
+def launch(path_or_name):
+    """Run the documented script named by a bin/ file's path (or by its bare name) and exit."""
+    main(command_for(os.path.splitext(os.path.basename(path_or_name))[0]))
+
+
 def __getattr__(name):
     if name not in SCRIPTS:
         raise AttributeError(name)
-    return lambda: main(command_for(name))
+    return lambda: launch(name)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Run the whole test suite on this machine with one command:
 #   bash scripts/test.sh [pytest args...]       e.g. bash scripts/test.sh -k testbed
-# Steps: bring the test bed up, create/refresh the venv at .venv, install the package with its
-# test extras, lint with ruff, then pytest with the test bed's settings in the environment.
+#   bash scripts/test.sh --unit [pytest args...]  only tests/unit: no apt, no dockerd, no test bed
+# Steps: bring the test bed up (not with --unit), create/refresh the venv at .venv, install the
+# package with its test extras, lint with ruff, then pytest with the test bed's settings in the
+# environment.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,13 +51,15 @@ step_venv() {
 
 step_install() {
     # Skip the ~10 s pip run when nothing that shapes the install changed since the last one:
-    # setup.py, the bin scripts (they become entry points) and the interpreter.
+    # setup.py, the bin scripts (pip copies them into the venv, so their contents count) and the
+    # interpreter.
     local stamp=$VENV/.hinemos-docker-install key
     key=$(
         cd "$ROOT"
         {
             cat setup.py
-            ls bin/*.py 2>/dev/null || true
+            ls bin/
+            cat bin/*
             "$VENV/bin/python" -VV
         } | sha256sum
     )
@@ -74,8 +78,12 @@ step_lint() {
 
 step_pytest() {
     local rc=0
-    # shellcheck disable=SC1091  # written by testbed.sh up
-    source "$HD_TESTBED_DIR/env"
+    if [[ $UNIT_ONLY == 1 ]]; then
+        set -- tests/unit "$@"
+    else
+        # shellcheck disable=SC1091  # written by testbed.sh up
+        source "$HD_TESTBED_DIR/env"
+    fi
     (cd "$ROOT" && "$VENV/bin/python" -m pytest -q "$@") || rc=$?
     case $rc in
     0) ;;
@@ -84,10 +92,15 @@ step_pytest() {
     esac
 }
 
+UNIT_ONLY=0
 main() {
     local t0=$EPOCHREALTIME
+    if [[ ${1:-} == --unit ]]; then
+        UNIT_ONLY=1
+        shift
+    fi
     trap 'print_timings' EXIT
-    timed testbed step_testbed
+    [[ $UNIT_ONLY == 1 ]] || timed testbed step_testbed
     timed venv step_venv
     timed install step_install
     timed ruff step_lint

@@ -1,13 +1,13 @@
 """JobDockerContainerCommand.py against the real daemon: the command's own exit code, stdout and
 stderr passed through separately, a missing command, a command that outlives the API timeout,
 and the errors that end the script with 1."""
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from hinemos_docker.commands.command import COMMAND
+from tests.fixtures.scripts import installed_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,10 +67,10 @@ def test_a_pattern_matching_one_container_runs_there(run_script, testbed, contai
 def test_bytes_pass_through_unchanged_as_a_real_process(testbed, container):
     """stdout and stderr of the script process are the command's bytes, not re-encoded."""
     result = subprocess.run(
-        [str(ROOT / "bin" / "JobDockerContainerCommand.py"), "-i", testbed.docker_url_unix,
+        [str(installed_script("JobDockerContainerCommand.py")), "-i", testbed.docker_url_unix,
          "-n", container.name,
          "--shell", r"echo -e 'a\0377b'; echo -e '\0303\0251' >&2; exit 5"],
-        capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
+        capture_output=True, timeout=60)
     assert (result.returncode, result.stdout, result.stderr) == (5, b"a\xffb\n", "é\n".encode())
 
 

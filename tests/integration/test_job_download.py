@@ -111,7 +111,7 @@ def test_destination_that_is_not_writable_is_refused(testbed, container, tmp_pat
     result = subprocess.run(
         [sys.executable, str(ROOT / "bin" / "FileDockerContainerDownload.py"), "-i", testbed.docker_url_unix,
          "-n", container.name, "/root/", str(destination)],
-        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60,
+        capture_output=True, text=True, timeout=60,
         preexec_fn=_without_root_file_access if os.geteuid() == 0 else None)
     assert (result.returncode, result.stdout) == (1, ""), result.stderr
     assert result.stderr == (f"FileDockerContainerDownload.py: cannot write in {destination}: "

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hinemos_docker.commands import command, host_status, process
+from tests.fixtures.scripts import installed_script
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIX = ("-i", "unix:///var/run/docker.sock")
@@ -137,8 +138,8 @@ def test_tls_without_verification(run_script, monkeypatch, tls_front, tls_front_
 
 def test_tls_warns_nothing_on_stderr_of_a_real_process(tmp_path, tls_front_open):
     """urllib3 would print an InsecureRequestWarning per run; --tls is the operator's choice."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), HOME=str(tmp_path))
-    script = ROOT / "bin" / "MonitorDockerHostStatus.py"
+    env = dict(os.environ, HOME=str(tmp_path))
+    script = installed_script("MonitorDockerHostStatus.py")
     argv = [str(script), "--tls", *map(str, _at(tls_front_open)), "--count"]
     result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     assert (result.returncode, result.stderr) == (0, "")
