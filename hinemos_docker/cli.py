@@ -24,6 +24,7 @@ DEFAULT_HINEMOS_URL = "http://127.0.0.1:8080/HinemosWS"
 DEFAULT_HINEMOS_USER = "hinemos"
 DEFAULT_HINEMOS_PASSWORD = "hinemos"
 DEFAULT_STATE_DIR = "/tmp"
+DEFAULT_FILE_MODE = 0o600
 # the Hinemos agent gives a custom monitor's command 15 s (its default); a monitor ends before that
 DEFAULT_DOCKER_TIMEOUT = 10
 DEFAULT_HINEMOS_TIMEOUT = 10
@@ -221,6 +222,24 @@ def read_password_file(path):
                                  f"{stat.S_IMODE(info.st_mode):04o}): run chmod 600 {path}")
         first = handle.readline(4096)
     return first.decode("utf-8", "replace").rstrip("\r\n")
+
+
+def file_mode(text):
+    """An octal file mode such as 0600 or 640 (permission bits only)."""
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        mode = -1
+    if not 0 <= mode <= 0o777:
+        raise argparse.ArgumentTypeError(f"invalid file mode '{text}' (octal, e.g. 0600 or 0640)")
+    return mode
+
+
+def file_mode_option(parser):
+    """--file-mode of the scripts that write files an operator may want others to read."""
+    parser.add_argument("--file-mode", metavar="MODE", type=file_mode, default=DEFAULT_FILE_MODE,
+                        help="permissions of the files this script creates, in octal, before the "
+                             f"umask (default: {DEFAULT_FILE_MODE:04o}, only the owner; e.g. 0640)")
 
 
 def host_facility_option(parser):

@@ -170,18 +170,41 @@ _TYPE_CHAR = {tarfile.DIRTYPE: "d", tarfile.SYMTYPE: "l", tarfile.LNKTYPE: "h",
               tarfile.CHRTYPE: "c", tarfile.BLKTYPE: "b", tarfile.FIFOTYPE: "p"}
 
 
+_NAME_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b",
+                 "\f": "\\f", "\v": "\\v"}
+
+
+def escaped_name(name):
+    """A member name as GNU tar lists it: a backslash or a control character as a C escape (`\\n`,
+    `\\177`), so that a file name in the container can never forge a line of the listing; the
+    Unicode line and paragraph separators are escaped too (`\\u2028`)."""
+    return "".join(_escaped_char(c) for c in name)
+
+
+def _escaped_char(c):
+    if c in _NAME_ESCAPES:
+        return _NAME_ESCAPES[c]
+    code = ord(c)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"\\{code:03o}"
+    if c in "\u2028\u2029":
+        return f"\\u{code:04x}"
+    return c
+
+
 def listing_line(member, tz=None):
     """`<mode> <uid>/<gid> <size> <YYYY-MM-DD HH:MM:SS> <name>` like `tar -tv --numeric-owner
-    --full-time`: directories end with '/', links show their target; times in `tz` (default local).
+    --full-time`: directories end with '/', links show their target, names escaped as tar does;
+    times in `tz` (default local).
     """
     # Docker's tar writer keeps the file-type bits in the mode, GNU tar does not: use the member type
     mode = _TYPE_CHAR.get(member.type, "-") + stat.filemode(member.mode & 0o7777)[1:]
     when = datetime.fromtimestamp(member.mtime, tz).strftime("%Y-%m-%d %H:%M:%S")
-    name = member.name
+    name = escaped_name(member.name)
     if member.isdir() and not name.endswith("/"):
         name += "/"
     if member.issym():
-        name += f" -> {member.linkname}"
+        name += f" -> {escaped_name(member.linkname)}"
     elif member.islnk():
-        name += f" link to {member.linkname}"
+        name += f" link to {escaped_name(member.linkname)}"
     return f"{mode} {member.uid}/{member.gid} {member.size} {when} {name}"
