@@ -39,10 +39,11 @@ def failure_reason(exc, peer="the peer"):
             return "cannot resolve the host name"
         if isinstance(cause, ConnectionRefusedError):
             return "connection refused"
-        if isinstance(cause, ConnectionResetError):
-            return "the connection was reset"
+        # RemoteDisconnected is a ConnectionResetError: the more precise words first
         if isinstance(cause, (http.client.RemoteDisconnected, BrokenPipeError)):
             return "the connection was closed without an answer"
+        if isinstance(cause, ConnectionResetError):
+            return "the connection was reset"
         if isinstance(cause, FileNotFoundError):
             return "no such socket"
         if isinstance(cause, PermissionError):
