@@ -36,6 +36,13 @@ class Deadline:
             raise self.expired()
         return left if seconds is None else min(seconds, left)
 
+    def bound(self, seconds):
+        """(budget, "within ...") of one wait: the words say which limit ends it."""
+        budget = self.budget(seconds)
+        if seconds is not None and budget >= seconds:
+            return budget, f"within {seconds:g} s"
+        return budget, f"within the run's {self.seconds:g} s (--run-timeout)"
+
     def expired(self):
         return RunTimeout(f"the run did not finish within {self.seconds:g} s (--run-timeout)")
 

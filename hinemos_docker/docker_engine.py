@@ -208,11 +208,10 @@ class DockerEngine:
     def call(self, what, function, seconds=None):
         """function() translated, ended after `seconds` (default: the per-call timeout) or when
         the run's deadline comes, however slowly the daemon answers."""
-        budget = self.deadline.budget(self.timeout if seconds is None else seconds)
+        budget, limit = self.deadline.bound(self.timeout if seconds is None else seconds)
 
         def too_slow():
-            return DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} within "
-                                     f"{budget:g} s")
+            return DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} {limit}")
         with self.translated(what):
             return bounded(function, budget, too_slow)
 

@@ -97,9 +97,8 @@ class ManagerHttp:
                                  f"at {self.shown}: only the manager's own address is read")
 
     def _bounded(self, function, url):
-        budget = self.deadline.budget(self.timeout)
-
-        return bounded(function, budget, lambda: self._unreachable(url, f"no answer within {budget:g} s"))
+        budget, limit = self.deadline.bound(self.timeout)
+        return bounded(function, budget, lambda: self._unreachable(url, f"no answer {limit}"))
 
     def _unreachable(self, url, reason):
         return HinemosUnreachable(f"cannot reach the Hinemos manager at {without_credentials(url)}: {reason}")
