@@ -26,7 +26,8 @@ def relay(sandbox, request, front_host):
     root = sandbox.base_url.rsplit("/HinemosWS", 1)[0]
     answer = requests.request(request.method, root + request.path, data=request.body or None,
                               headers=headers, timeout=10)
-    return answer.status_code, {"Content-Type": answer.headers.get("Content-Type", "text/xml")}, answer.content
+    content_type = answer.headers.get("Content-Type", "text/xml")
+    return answer.status_code, {"Content-Type": content_type}, answer.content
 
 
 @pytest.fixture
