@@ -76,16 +76,15 @@ STOP_GRACE_SECONDS = 5.0
 
 
 def stop_command(engine, container_id, exec_id, mark, signum, warn):
-    """Send the job's signal to every process of the command in the container, then SIGKILL what
-    is still running after STOP_GRACE_SECONDS: a stopped job leaves nothing behind."""
+    """Send the job's signal to every process of the command in the container, give the command
+    STOP_GRACE_SECONDS to end, then SIGKILL whatever is left of it (a child that ignores the signal,
+    as background jobs of sh ignore SIGINT): a stopped job leaves nothing behind."""
     try:
-        for signal_name in (signal.Signals(signum).name[3:], "KILL"):
-            engine.exec_run(container_id, jobs.signal_marked_vector(mark, signal_name))
-            ends = time.monotonic() + STOP_GRACE_SECONDS
-            while time.monotonic() < ends:
-                if not engine.exec_inspect(exec_id).get("Running"):
-                    return
-                time.sleep(0.1)
+        engine.exec_run(container_id, jobs.signal_marked_vector(mark, signal.Signals(signum).name[3:]))
+        ends = time.monotonic() + STOP_GRACE_SECONDS
+        while engine.exec_inspect(exec_id).get("Running") and time.monotonic() < ends:
+            time.sleep(0.1)
+        engine.exec_run(container_id, jobs.signal_marked_vector(mark, "KILL"))
     except HinemosDockerError as exc:
         warn(f"could not stop the command in the container: {exc}")
 
