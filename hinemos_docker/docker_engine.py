@@ -198,12 +198,13 @@ class DockerEngine:
         except requests.exceptions.ReadTimeout as exc:
             raise DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} "
                                     f"within {self.timeout:g} s") from exc
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, OSError) as exc:
-            raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
-                                    f"{_reason(exc)}") from exc
-        except docker.errors.DockerException as exc:
-            raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
-                                    f"{_reason(exc)}") from exc
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, OSError,
+                docker.errors.DockerException) as exc:
+            reason = _reason(exc)
+            if reason == "timed out":  # a read timeout that came wrapped: the same words as above
+                raise DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} "
+                                        f"within {self.timeout:g} s") from exc
+            raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: {reason}") from exc
 
     def call(self, what, function, seconds=None):
         """function() translated, ended after `seconds` (default: the per-call timeout) or when
