@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Optional
+from urllib.parse import urlsplit
 
 from .deadline import NO_DEADLINE, Deadline
 from .errors import ExitCode, HinemosDockerError, Interrupted, LocalFileError, UsageError
@@ -118,6 +119,14 @@ def key_id(text):
     return text
 
 
+def snmp_community(text):
+    """An SNMP community: 1-255 printable ASCII characters (what agents and pysnmp accept)."""
+    if not 1 <= len(text) <= 255 or not all(" " <= c <= "~" for c in text):
+        raise argparse.ArgumentTypeError(
+            f"invalid SNMP community {text!r} (1-255 printable ASCII characters)")
+    return text
+
+
 def facility_id(text):
     if not FACILITY_ID_RE.match(text) or text == "_ROOT_":
         raise argparse.ArgumentTypeError(
@@ -168,10 +177,14 @@ def run_timeout_option(parser):
 
 
 def manager_url(text):
-    """-m: an http or https URL without credentials in it."""
+    """-m: a URL without credentials in it, whose host and port parse."""
     if has_credentials(text):
         raise argparse.ArgumentTypeError(
             f"'{without_credentials(text)}' holds credentials: give them with --user and --password-file")
+    try:
+        _ = urlsplit(text).port  # raises for a port out of range or a broken [IPv6] literal
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"invalid URL '{text}' ({exc})") from None
     return text
 
 
@@ -306,7 +319,7 @@ def snmp_options(parser):
     group = parser.add_argument_group("SNMP (used with --with-host)")
     group.add_argument("-sv", "--snmp-version", metavar="SNMP_VER", choices=("1", "2c"), default="1",
                        help="SNMP version: 1 or 2c (default: 1)")
-    group.add_argument("-sc", "--snmp-community", metavar="SNMP_COM", default="public",
+    group.add_argument("-sc", "--snmp-community", metavar="SNMP_COM", default="public", type=snmp_community,
                        help="SNMP community (default: public)")
     group.add_argument("-sp", "--snmp-port", metavar="SNMP_PORT", type=port_number, default=161,
                        help="SNMP port (default: 161)")

@@ -88,8 +88,8 @@ def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=Non
             raise UsageError(f"unsupported Docker URL '{target}' (use unix:// or tcp://)")
         implied = scheme == "https" and not use_tls
         use_tls = use_tls or scheme == "https"
-        parts = urlsplit(target)
         try:
+            parts = urlsplit(target)
             url_port = parts.port
         except ValueError:
             raise UsageError(f"invalid port in Docker URL '{target}' (expected 1-65535)") from None
