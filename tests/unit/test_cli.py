@@ -2,6 +2,7 @@
 import argparse
 import io
 import os
+import signal
 
 import pytest
 
@@ -184,3 +185,78 @@ def test_a_multi_line_error_is_still_one_line():
         raise DockerUnreachable("first part\nsecond part\n")
     code, _, err = _run(_command(fail))
     assert (code, err) == (1, "T.py: first part / second part\n")
+
+
+# ---- stop signals and the run's deadline ----------------------------------------------------
+
+def _sleeper(seconds):
+    def main(args, console):
+        import time
+        time.sleep(seconds)
+        return 0
+    return main
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)])
+def test_a_stop_signal_ends_the_run_with_128_plus_its_number(signum, code):
+    def main(args, console):
+        os.kill(os.getpid(), signum)
+        raise AssertionError("the signal interrupts before this line")
+    before = signal.getsignal(signum)
+    status, out, err = _run(_command(main, options=()))
+    assert (status, out) == (code, "")
+    assert err == f"T.py: stopped by {signal.Signals(signum).name}\n"
+    assert signal.getsignal(signum) == before  # the harness puts the handlers back
+
+
+def test_cleanups_run_when_a_signal_stops_the_run():
+    cleaned = []
+
+    def main(args, console):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        finally:
+            cleaned.append(True)
+    assert _run(_command(main, options=()))[0] == 143
+    assert cleaned == [True]
+
+
+def test_the_run_timeout_ends_a_run_that_waits_outside_any_call():
+    command = cli.Command(prog="T.py", description="t", options=[cli.run_timeout_option], main=_sleeper(30))
+    status, out, err = _run(command, "--run-timeout", "1")
+    assert (status, out) == (1, "")
+    assert err == "T.py: the run did not finish within 1 s (--run-timeout)\n"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_run_timeout_0_means_no_limit():
+    command = cli.Command(prog="T.py", description="t", options=[cli.run_timeout_option], main=_sleeper(0.2))
+    assert _run(command, "--run-timeout", "0")[0] == 0
+
+
+@pytest.mark.parametrize("text", ["http://u:p@h/HinemosWS", "http://u@h/x", "http://[::1/x", "http://h:99999/x"])
+def test_bad_manager_urls(text):
+    with pytest.raises(argparse.ArgumentTypeError) as info:
+        cli.manager_url(text)
+    assert ":p@" not in str(info.value)
+
+
+@pytest.mark.parametrize("text, ok", [("public", True), ("a b~", True), ("", False), ("Ā", False),
+                                      ("x" * 256, False), ("tab\t", False)])
+def test_snmp_community(text, ok):
+    if ok:
+        assert cli.snmp_community(text) == text
+    else:
+        with pytest.raises(argparse.ArgumentTypeError):
+            cli.snmp_community(text)
+
+
+@pytest.mark.parametrize("text, mode", [("0600", 0o600), ("640", 0o640), ("0", 0), ("777", 0o777)])
+def test_file_mode(text, mode):
+    assert cli.file_mode(text) == mode
+
+
+@pytest.mark.parametrize("text", ["999", "-1", "1000", "rw", "6 0 0"])
+def test_bad_file_mode(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.file_mode(text)
