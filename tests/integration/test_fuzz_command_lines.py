@@ -6,7 +6,8 @@ traceback, and a monitor's stdout keeps the agent's grammar.
 
 The scripts act on the tests' own second dockerd and an own stand-in manager, never on the shared
 daemon: a fuzzed -n '*' of a job must not stop other people's containers. Hosts are loopback
-literals (or text no resolver would be asked about), so no DNS query leaves the machine.
+literals, `.invalid` names (which the test resolver refuses locally) or text no resolver would
+be asked about, so no DNS query leaves the machine.
 HD_FUZZ_EXAMPLES sets the examples per script (default 25).
 """
 import os
@@ -36,7 +37,8 @@ port_text = st.one_of(st.integers(-5, 70000).filter(lambda p: p not in SHARED_DA
 # values no resolver is asked about: each holds a character a host name cannot
 unresolvable = weird.filter(lambda v: v == "" or any(c in v for c in " /\t\n@"))
 userinfo = st.text("abcXYZ019:%!-_.~", max_size=12)
-loopback = st.sampled_from(["127.0.0.1", "127.0.0.9", "[::1]", "::1", "0127.0.0.1", "127.1", "localhost"])
+loopback = st.sampled_from(["127.0.0.1", "127.0.0.9", "[::1]", "::1", "0127.0.0.1", "127.1", "localhost",
+                           "no-such-host.invalid"])
 
 
 @st.composite
