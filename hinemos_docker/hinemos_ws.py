@@ -23,7 +23,7 @@ import suds.client
 import suds.sudsobject
 import suds.transport
 
-from .errors import HinemosError, HinemosFault
+from .errors import HinemosError, HinemosFault, HinemosRefused
 from .manager_http import ManagerHttp
 from .urls import without_credentials
 
@@ -116,21 +116,22 @@ class RepositoryClient:
         except suds.WebFault as e:
             name, message = fault_name_and_message(e.fault)
             raise HinemosFault(name, message, self.shown_url) from None
-        except suds.transport.TransportError as e:
+        except suds.transport.TransportError as e:  # the manager answered, with an HTTP error
             reason = str(e) if str(e).startswith("HTTP") else f"HTTP {e.httpcode} {e}".strip()
-            raise self._unreachable(reason) from None
+            raise self._http_error(reason) from None
         except xml.sax.SAXException as e:
             raise HinemosError(f"{self.shown_url} did not answer with SOAP/WSDL XML: {e}") from None
         except Exception as e:
             status = e.args[0] if e.args else None
             if isinstance(status, tuple) and len(status) == 2 and isinstance(status[0], int):
-                raise self._unreachable(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
+                raise self._http_error(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
             if loading:  # suds found no usable service description there
                 raise HinemosError(f"{self.shown_url} is not a RepositoryEndpoint WSDL: {e}") from None
             raise
 
-    def _unreachable(self, reason):
-        return HinemosError(f"cannot reach the Hinemos manager at {self.shown_url}: {reason}")
+    def _http_error(self, reason):
+        """The manager answered, with an HTTP error status."""
+        return HinemosRefused(f"cannot reach the Hinemos manager at {self.shown_url}: {reason}")
 
     # -- building requests from the live WSDL ----------------------------------------------------
 

@@ -1,7 +1,7 @@
 """URLs of peers as the suite shows and checks them: never a password in a message, and the
 origin a request may reach. Pure."""
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 # greedy up to the last '@' before the path: a password may hold '@' itself
 _USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/\s]*@")
@@ -19,7 +19,10 @@ def has_credentials(url):
 
 def origin(url):
     """(scheme, host, port) of a URL, the port made explicit; what a request may reach."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a broken [IPv6] literal: no origin at all
+        return "", "", None
     try:
         port = parts.port
     except ValueError:
@@ -27,7 +30,3 @@ def origin(url):
     default = {"http": 80, "https": 443}.get(parts.scheme.lower())
     return parts.scheme.lower(), (parts.hostname or "").lower(), port or default
 
-
-def strip_query(url):
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
