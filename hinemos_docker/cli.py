@@ -83,6 +83,15 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
 
+    def _get_values(self, action, arg_strings):
+        # before Python 3.12 argparse drops an option's own value "--" (-args=--) and hands the
+        # command an empty list; it is the pattern "--"
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
     def exit(self, status=0, message=None):
         if message:
             raise UsageError(message.strip())

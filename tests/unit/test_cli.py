@@ -260,3 +260,10 @@ def test_file_mode(text, mode):
 def test_bad_file_mode(text):
     with pytest.raises(argparse.ArgumentTypeError):
         cli.file_mode(text)
+
+
+def test_an_options_own_value_double_dash_is_kept():
+    def main(args, console):
+        console.print(repr(args.key))
+    command = _command(main, options=[lambda parser: parser.add_argument("--key")])
+    assert _run(command, "--key=--")[:2] == (0, "'--'\n")
