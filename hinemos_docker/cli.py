@@ -7,9 +7,11 @@ import argparse
 import importlib.util
 import os
 import re
+import shutil
 import signal
 import stat
 import sys
+import textwrap
 import threading
 import traceback
 from collections.abc import Sequence
@@ -33,8 +35,12 @@ DEFAULT_RUN_TIMEOUT = 12
 # signals that stop a script as a person or Hinemos (stopping a job) sends them
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
-# the real manager's facility ID rule (hinemos-ws.md 4.3)
+# the real manager's facility ID rule (docs/hinemos-facts.md#facility-id)
 FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
+
+
+class StdoutClosed(Exception):
+    """The reader of stdout went away (`| head`): not an error to report."""
 
 
 class Console:
@@ -46,7 +52,10 @@ class Console:
         self.err = stderr
 
     def print(self, line=""):
-        self.out.write(f"{line}\n")
+        try:
+            self.out.write(f"{line}\n")
+        except BrokenPipeError:
+            raise StdoutClosed() from None
 
     def warn(self, message):
         self.err.write(f"{self.prog}: warning: {message}\n")
@@ -66,16 +75,47 @@ class Command:
     options: Sequence[Callable[[argparse.ArgumentParser], None]]
     main: Callable[[argparse.Namespace, Console], Optional[int]]
     epilog: Optional[str] = None
+    # appended to an "unrecognized arguments" usage error (e.g. an unquoted COMMAND)
+    unrecognized_hint: Optional[str] = None
+    # the stderr text of an error (e.g. in the language of the script's other messages)
+    error_text: Callable[[Exception], str] = str
 
 
 class _HelpRequested(Exception):
     pass
 
 
+HELP_WIDTH = 100  # --help is never wider, whatever the terminal; docs/ show it at this width
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter with two changes, so that --help reads the same on every Python 3.9+:
+    descriptions and epilogs are wrapped like option help, keeping their explicit line breaks (an
+    epilog's `output:` and `exit status:` lines), and an option with a value shows it once
+    (`-i, --ip IP_ADDRESS`)."""
+
+    def __init__(self, prog, width=None):
+        super().__init__(prog, width=width or min(shutil.get_terminal_size().columns - 2, HELP_WIDTH))
+
+    def _fill_text(self, text, width, indent):
+        return "\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+                         for line in text.splitlines())
+
+    def _format_action_invocation(self, action):
+        if not action.option_strings or action.nargs == 0:
+            return super()._format_action_invocation(action)
+        value = self._format_args(action, self._get_default_metavar_for_optional(action))
+        return f"{', '.join(action.option_strings)} {value}"
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with usage errors as UsageError (exit 1, never argparse's 2), help to `stream`."""
 
     stream = None
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._optionals.title = "options"  # the heading of Python 3.10+, also on 3.9
 
     def print_help(self, file=None):
         super().print_help(file or self.stream)
@@ -143,13 +183,41 @@ def facility_id(text):
     return text
 
 
+# HOST:PORT, [IPv6]:PORT, or (port optional) [IPv6]
+HOST_PORT_RE = re.compile(r"^\[(?P<h6>[^\]]+)\](?::(?P<p6>[^:]*))?$|^(?P<h>[^:\[\]]+):(?P<p>[^:]*)$")
+
+
+def _host_and_port_text(text):
+    """(host, port text or None), or None when `text` is not in a HOST:PORT form."""
+    match = HOST_PORT_RE.match(text)
+    if not match:
+        return None
+    if match.group("h6"):
+        return match.group("h6"), match.group("p6")
+    return match.group("h"), match.group("p")
+
+
 def host_port(text):
     """SYSLOG_HOST:PORT (IPv6 as [addr]:port)."""
-    match = re.match(r"^\[(?P<h6>[^\]]+)\]:(?P<p6>[^:]*)$|^(?P<h>[^:\[\]]+):(?P<p>[^:]*)$", text)
-    if not match:
+    parts = _host_and_port_text(text)
+    if parts is None or parts[1] is None:
         raise argparse.ArgumentTypeError(f"invalid destination '{text}' (expected HOST:PORT)")
-    host = match.group("h6") or match.group("h")
-    return host, port_number(match.group("p6") if match.group("h6") else match.group("p"))
+    return parts[0], port_number(parts[1])
+
+
+def split_host_port(target):
+    """(host, port or None) of an -i value: HOST, HOST:PORT, an IPv6 literal, [IPv6] or
+    [IPv6]:PORT, as the docker CLI's -H takes them."""
+    parts = _host_and_port_text(target)
+    if parts is None:
+        return target, None
+    host, text = parts
+    if text is None:
+        return host, None
+    try:
+        return host, port_number(text)
+    except argparse.ArgumentTypeError:
+        raise UsageError(f"invalid port in Docker host '{target}' (expected 1-65535)") from None
 
 
 # ---- shared option groups ------------------------------------------------------------------
@@ -318,10 +386,11 @@ def syslog_options(parser, required=False):
                        help="syslog destination of the result, e.g. 127.0.0.1:514")
     group.add_argument("--syslog-protocol", choices=("udp", "tcp"), default="udp",
                        help="syslog transport (default: udp)")
-    group.add_argument("--syslog-facility", choices=SYSLOG_FACILITIES, default="user",
-                       help="syslog facility (default: user)")
-    group.add_argument("--syslog-severity", choices=SYSLOG_SEVERITIES, default="info",
-                       help="syslog severity (default: info)")
+    # a metavar, so that usage stays short; the choices are listed in the help
+    group.add_argument("--syslog-facility", choices=SYSLOG_FACILITIES, default="user", metavar="FACILITY",
+                       help=f"syslog facility: {', '.join(SYSLOG_FACILITIES)} (default: user)")
+    group.add_argument("--syslog-severity", choices=SYSLOG_SEVERITIES, default="info", metavar="SEVERITY",
+                       help=f"syslog severity: {', '.join(SYSLOG_SEVERITIES)} (default: info)")
 
 
 def snmp_options(parser):
@@ -338,14 +407,21 @@ def snmp_options(parser):
 
 # ---- the harness ---------------------------------------------------------------------------
 
-def build_parser(command, stream=None):
+def build_parser(command, stream=None, width=None):
+    """The command's parser; `width` fixes the help width (default: the terminal's, at most
+    HELP_WIDTH)."""
     parser = Parser(prog=command.prog, description=command.description, epilog=command.epilog,
-                    allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter)
+                    allow_abbrev=False, formatter_class=lambda prog: HelpFormatter(prog, width))
     for add_options in command.options:
         add_options(parser)
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     parser.stream = stream
     return parser
+
+
+def help_text(command, width=HELP_WIDTH):
+    """The command's --help at a fixed width, as docs/ show it."""
+    return build_parser(command, width=width).format_help()
 
 
 # module -> distribution of each runtime dependency that commands import when they need it
@@ -364,6 +440,37 @@ def missing_package_message(module_name):
             f"{'are' if len(missing) > 1 else 'is'} not installed for {sys.executable}; install "
             f"hinemos-docker with its dependencies for that interpreter: {sys.executable} -m pip install "
             "<hinemos-docker source directory>")
+
+
+def _looks_like_option(text, known):
+    """Whether argparse would take `text` for one of the `known` option strings (alone, as
+    --opt=value or as -o with an attached value). An argument holding a space never is one."""
+    if " " in text:
+        return False
+    return text.split("=", 1)[0] in known or (not text.startswith("--") and text[:2] in known)
+
+
+def attach_dash_values(parser, argv):
+    """argv with `-opt VALUE` written `-opt=VALUE` where VALUE starts with '-' but is no option
+    (`-args "-p 80"`, `-prog -f`), which argparse would otherwise refuse with "expected one
+    argument"; everything after `--` is left alone."""
+    known = set(parser._option_string_actions)
+    takes_value = {option for option, action in parser._option_string_actions.items()
+                   if isinstance(action, argparse._StoreAction) and action.nargs is None}
+    result, index = [], 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            return result + argv[index:]
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if (word in takes_value and following is not None and following.startswith("-")
+                and following != "--" and not _looks_like_option(following, known)):
+            result.append(f"{word}={following}")
+            index += 2
+            continue
+        result.append(word)
+        index += 1
+    return result
 
 
 class _Stopping:
@@ -411,11 +518,15 @@ def run(command, argv=None, stdout=None, stderr=None):
     console = Console(command.prog, stdout or sys.stdout, stderr or sys.stderr)
     debug = "--debug" in argv
     try:
-        args = build_parser(command, console.out).parse_args(argv)
+        parser = build_parser(command, console.out)
+        args = parser.parse_args(attach_dash_values(parser, argv))
     except _HelpRequested:
         return ExitCode.OK
     except UsageError as exc:
-        console.error(f"{exc} (see --help)")
+        text = str(exc)
+        if command.unrecognized_hint and text.startswith("unrecognized arguments"):
+            text = f"{text}; {command.unrecognized_hint}"
+        console.error(f"{command.error_text(UsageError(text))} (see --help)")
         return ExitCode.ABNORMAL
     run_timeout = getattr(args, "run_timeout", None)
     args.deadline = Deadline(run_timeout) if run_timeout else NO_DEADLINE
@@ -426,10 +537,13 @@ def run(command, argv=None, stdout=None, stderr=None):
     except Interrupted as exc:
         console.error(f"stopped by {signal.Signals(exc.signum).name}")
         return exc.exit_code
+    except StdoutClosed:
+        _discard_stdout(console)
+        return ExitCode.ABNORMAL
     except HinemosDockerError as exc:
         if debug:
             traceback.print_exc(file=console.err)
-        console.error(str(exc))
+        console.error(command.error_text(exc))
         return exc.exit_code
     except KeyboardInterrupt:  # SIGINT outside the main thread's handler
         console.error("stopped by SIGINT")
@@ -441,6 +555,17 @@ def run(command, argv=None, stdout=None, stderr=None):
         return ExitCode.ABNORMAL
 
 
+def _discard_stdout(console):
+    """After the reader of stdout left: stop silently, as a pipeline stage would (exit 1: the run
+    may be incomplete), and point fd 1 at /dev/null so that the interpreter's last flush raises
+    nothing either."""
+    if console.out is sys.stdout:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+
+
 def _unexpected_error_line(exc):
     if isinstance(exc, ModuleNotFoundError) and (exc.name or "").partition(".")[0] in RUNTIME_PACKAGES:
         return missing_package_message(exc.name)
@@ -448,5 +573,11 @@ def _unexpected_error_line(exc):
 
 
 def main(command):
-    """Entry point of a bin script or console script."""
-    sys.exit(run(command))
+    """Entry point of a bin script or console script. Output still buffered when the reader of
+    stdout left (`| head`) is dropped silently: the run itself was complete."""
+    code = run(command)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout(Console(command.prog, sys.stdout, sys.stderr))
+    sys.exit(code)

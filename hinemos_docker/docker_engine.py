@@ -16,6 +16,7 @@ import requests.adapters
 import requests.exceptions
 import urllib3
 
+from .cli import split_host_port
 from .connection import failure_reason
 from .deadline import NO_DEADLINE, bounded, parallel_map
 from .errors import (
@@ -65,7 +66,8 @@ def _tcp_url(host, port, tls):
 
 def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=None, tlscert=None,
                      tlskey=None, environ=None):
-    """The Endpoint for -i/-p/TLS options and the docker CLI's variables (DECISIONS 3). Pure."""
+    """The Endpoint for -i/-p/TLS options and the docker CLI's variables (docs/rules.md#docker-endpoint).
+    Pure."""
     environ = os.environ if environ is None else environ
     verify = bool(tlsverify) or (tlsverify is None and bool(environ.get("DOCKER_TLS_VERIFY")))
     use_tls = verify or bool(tls)
@@ -101,7 +103,10 @@ def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=Non
     else:
         if not target or any(c in target for c in "/@ \t"):
             raise UsageError(f"invalid Docker host '{without_credentials(target)}'")
-        base_url = _tcp_url(target, port or default_port, use_tls)
+        host, host_port = split_host_port(target)
+        if host_port is not None and port is not None:
+            raise UsageError(f"-p conflicts with the port in '{target}'")
+        base_url = _tcp_url(host, host_port or port or default_port, use_tls)
         implied = False
     if not use_tls:
         return Endpoint(base_url=base_url)

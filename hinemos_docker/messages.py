@@ -1,4 +1,5 @@
-"""The repository scripts' messages (SEED-SPEC 2.4): Japanese under a ja locale, English otherwise.
+"""The repository scripts' messages (docs/rules.md#message-locale): Japanese under a ja locale,
+English otherwise.
 
 Pure: a plan carries Message values (a key and its arguments); the command renders them in the
 language of the environment when it prints them. The Japanese texts are the manual's, character for
@@ -7,6 +8,8 @@ exists, conflicts, nodes of other hosts) follow its wording.
 """
 import os
 from typing import NamedTuple
+
+from . import errors
 
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order: the first non-empty wins
 
@@ -54,6 +57,10 @@ CATALOGUE = {
                       "[skip] Scope {scope} does not exist; skipping the assignment."),
     "scope_built_in": ("[skip] スコープ {scope} は組み込みスコープのため、割り当てをスキップします。",
                        "[skip] Scope {scope} is a built-in scope; skipping the assignment."),
+    "scope_own": ("[skip] スコープ {scope} はDocker連携スクリプトが管理するスコープのため、"
+                  "割り当てをスキップします。",
+                  "[skip] Scope {scope} is managed by the repository scripts (docker_container, "
+                  "docker_host, docker_map and the hosts' scopes); skipping the assignment."),
     "not_a_scope": ("[skip] {scope} はスコープではないため、割り当てをスキップします。",
                     "[skip] {scope} is not a scope; skipping the assignment."),
     "already_in_scope": ("[skip] 既にスコープ {scope} に割り当てられています",
@@ -88,7 +95,7 @@ class Message(NamedTuple):
     args: tuple = ()
 
     def render(self, japanese):
-        """The line in Japanese or English; lists print as Python 3 reprs (DECISIONS 5)."""
+        """The line in Japanese or English; lists print as Python 3 reprs."""
         return CATALOGUE[self.key][0 if japanese else 1].format(**dict(self.args))
 
 
@@ -106,3 +113,24 @@ def is_japanese(environ=None):
         if value:
             return value.split(".")[0].split("@")[0].split("_")[0].lower() == "ja"
     return False
+
+
+# the Japanese lead of an error line, by error class (most specific first); the detail after it
+# stays as the library or the manager wrote it (URLs, fault names, the daemon's own words)
+ERROR_LEADS = (
+    (errors.HinemosFault, "Hinemosマネージャがエラーを返しました"),
+    (errors.HinemosError, "Hinemosマネージャと通信できません"),
+    (errors.DockerUnreachable, "Dockerデーモンに接続できません"),
+    (errors.DockerError, "Docker APIがエラーを返しました"),
+    (errors.UsageError, "オプションが正しくありません"),
+    (Exception, "エラーが発生しました"),
+)
+
+
+def error_line(exc, japanese):
+    """The stderr text of an error of a repository script: under a ja locale a Japanese lead,
+    then the English detail, so that the whole run speaks one language to the operator."""
+    if not japanese:
+        return str(exc)
+    lead = next(text for kind, text in ERROR_LEADS if isinstance(exc, kind))
+    return f"{lead}: {exc}"

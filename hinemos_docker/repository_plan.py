@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .messages import message
-from .repository import CONTAINER_SCOPE, HOST_SCOPE, VARIABLES, delete_candidates, node_variables
+from .repository import CONTAINER_SCOPE, HOST_SCOPE, VARIABLES, delete_candidates, node_variables, own_scopes
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,11 @@ class _Memberships:
             members.update(missing)
             steps.call("assign_node_scope", scope, missing)
 
-    def label_verdict(self, scope, fid):
-        """What to do with one scope of a label (DECISIONS 12): assign, or why not."""
+    def label_verdict(self, scope, fid, own):
+        """What to do with one scope of a label (docs/rules.md#label-scopes): assign, or why not;
+        `own` are the scopes the scripts manage, never taken from a label."""
+        if scope in own:
+            return "own_scope"
         facility = self.repo.facilities.get(scope)
         if scope not in self.usable:
             return "not_a_scope" if facility is not None else "missing"
@@ -89,14 +92,15 @@ class _Memberships:
         return "member" if fid in self.members.get(scope, ()) else "assign"
 
 
-# message keys of the label step: Add (SEED-SPEC 2.1 step 10) and Update (2.3 step 4)
+# message keys of the label step: Add (its last step) and Update (after the nodes)
 ADD_LABEL = {"header": "assigning_label_scopes", "missing": "scope_missing", "built_in": "scope_built_in",
-             "not_a_scope": "not_a_scope", "member": "already_in_scope", "assign": "assigning"}
+             "not_a_scope": "not_a_scope", "member": "already_in_scope", "assign": "assigning",
+             "own_scope": "scope_own"}
 UPDATE_LABEL = {**ADD_LABEL, "header": "checking_label", "missing": "scope_missing_update",
                 "assign": "assigning_to_scope"}
 
 
-def _label_steps(steps, memberships, nodes, keys):
+def _label_steps(steps, memberships, nodes, keys, own):
     """Assign nodes to the existing scopes of their label, one assignNodeScope per scope."""
     wanted = {}
     for node in nodes:
@@ -105,7 +109,7 @@ def _label_steps(steps, memberships, nodes, keys):
         fid = node.facility_id
         steps.say(keys["header"], fid=fid, scopes=list(node.label_scopes))
         for scope in node.label_scopes:
-            verdict = memberships.label_verdict(scope, fid)
+            verdict = memberships.label_verdict(scope, fid, own)
             steps.say(keys[verdict], scope=scope, x=fid)
             if verdict == "assign":
                 wanted.setdefault(scope, []).append(fid)
@@ -115,8 +119,8 @@ def _label_steps(steps, memberships, nodes, keys):
 
 
 def add_plan(desired, repo):
-    """RepositoryDockerNodeAdd (SEED-SPEC 2.1 steps 4-10): create what is missing, assign what
-    is not assigned; existing scopes and nodes are left as they are (DECISIONS 7, 8)."""
+    """RepositoryDockerNodeAdd (docs/rules.md#sync-add): create what is missing, assign what
+    is not assigned; existing scopes and nodes are left as they are."""
     steps, memberships = _Steps(), _Memberships(repo)
     steps.say("creating_scopes")
     for scope, parent in desired.scopes():
@@ -146,7 +150,7 @@ def add_plan(desired, repo):
     for scope in (CONTAINER_SCOPE, desired.host_scope):
         steps.say("assigning_container_nodes", scope=scope)
         memberships.assign(steps, scope, [n.facility_id for n in registered])
-    _label_steps(steps, memberships, registered, ADD_LABEL)
+    _label_steps(steps, memberships, registered, ADD_LABEL, own_scopes(desired, repo))
     return steps.plan()
 
 
@@ -162,8 +166,9 @@ def _create_node(steps, repo, fid, node_info):
 
 
 def delete_plan(desired, repo):
-    """RepositoryDockerNodeDelete (SEED-SPEC 2.2): one deleteNode for this host's nodes (DOCKER_HOST
-    = -f) whose container is gone; scopes, host nodes and other hosts' nodes are never touched."""
+    """RepositoryDockerNodeDelete (docs/rules.md#sync-delete): one deleteNode for this host's nodes
+    (DOCKER_HOST = -f) whose container is gone; scopes, host nodes and other hosts' nodes are never
+    touched."""
     steps = _Steps()
     steps.say("deleting_container_nodes")
     current = {c.facility_id for c in desired.containers}
@@ -186,7 +191,7 @@ def delete_plan(desired, repo):
 
 
 def update_plan(desired, repo):
-    """RepositoryDockerNodeUpdate (SEED-SPEC 2.3, DECISIONS 11): DOCKER_STATUS and the management
+    """RepositoryDockerNodeUpdate (docs/rules.md#sync-update): DOCKER_STATUS and the management
     flag from the state, derived properties after a recreation, then the label scopes that exist."""
     steps, memberships = _Steps(), _Memberships(repo)
     steps.say("updating_container_nodes")
@@ -217,7 +222,7 @@ def update_plan(desired, repo):
         if derived:
             steps.say("refreshing", names=", ".join(derived))
         steps.call("modify_node", refreshed)
-    _label_steps(steps, memberships, own, UPDATE_LABEL)
+    _label_steps(steps, memberships, own, UPDATE_LABEL, own_scopes(desired, repo))
     return steps.plan()
 
 
@@ -247,7 +252,7 @@ def refreshed_node(node, current):
 
 
 def container_lines(action, desired):
-    """The container list as each script prints it (SEED-SPEC 2.1 step 3, 2.2 step 2, 2.3 step 2)."""
+    """The container list as each script prints it (docs/rules.md#sync-listing)."""
     lines = [message("got_containers" if action == "delete" else "getting_containers")]
     for node in desired.containers:
         if action == "delete":

@@ -1,5 +1,6 @@
-"""The -k state file: JSON in STATE_DIR/KEY_ID.txt, read and replaced under an exclusive lock
-(STATE_DIR/KEY_ID.txt.lock), written atomically with mode 0600.
+"""The -k state file (docs/rules.md#state-file, docs/security.md#the-state-directory): JSON in
+STATE_DIR/KEY_ID.txt, read and replaced under an exclusive lock (STATE_DIR/KEY_ID.txt.lock),
+written atomically with mode 0600.
 
 The default STATE_DIR, /tmp, is writable by every local user, so nothing there is trusted: a
 symbolic link, a file owned by another user or anything but a regular file at either path is

@@ -1,6 +1,6 @@
 """JobDockerContainerCommand.py: run a command in one running container through the Exec API;
-its stdout and stderr pass through as they come and its exit code is ours (SEED-SPEC 4.1,
-DECISIONS 27)."""
+its stdout and stderr pass through as they come and its exit code is ours
+(docs/rules.md#command-words, docs/rules.md#one-container-jobs)."""
 import codecs
 import secrets
 import shlex
@@ -21,7 +21,7 @@ def _command_options(parser):
 
 
 def command_vector(command, shell=False):
-    """The exec command vector of the COMMAND argument (DECISIONS 27)."""
+    """The exec command vector of the COMMAND argument (docs/rules.md#command-words)."""
     if shell:
         return ["sh", "-c", command]
     try:
@@ -43,13 +43,16 @@ class Passthrough:
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def write(self, data):
-        if self.binary is not None:
-            self.stream.flush()
-            self.binary.write(data)
-            self.binary.flush()
-        else:
-            self.stream.write(self.decoder.decode(data))
-            self.stream.flush()
+        try:
+            if self.binary is not None:
+                self.stream.flush()
+                self.binary.write(data)
+                self.binary.flush()
+            else:
+                self.stream.write(self.decoder.decode(data))
+                self.stream.flush()
+        except BrokenPipeError:
+            raise cli.StdoutClosed() from None
 
 
 def pass_through(chunks, console):
@@ -127,6 +130,7 @@ COMMAND = cli.Command(
                 "its stdout and stderr pass through separately and its exit code is the script's.",
     options=[cli.docker_options, cli.required_container_options, _command_options],
     main=main,
+    unrecognized_hint='COMMAND is one argument: quote the whole command line, e.g. "find /root"',
     epilog="exit status: the command's own; 128 + the signal's number when the job is stopped "
            "(SIGTERM 143, SIGINT 130: its command in the container is stopped too); 127 when the "
            "command is not found in the container, 126 when it cannot be executed; 1 for the "

@@ -1,5 +1,5 @@
 """FileDockerContainerDownload.py: save a file or directory of one container as a tar archive in
-a local directory, then print its path and listing (SEED-SPEC 4.2, DECISIONS 27-28).
+a local directory, then print its path and listing (docs/rules.md#download-file-name).
 
 The archive appears whole or not at all: it is written to a temporary file in DESTINATION and
 renamed into place; on any failure the temporary file is removed.
@@ -71,12 +71,13 @@ def main(args, console):
     engine = connect(args)
     container = jobs.select_one(engine.containers(all=True), args.container_id, args.container_name)
     name = container_name(container)
+    source = jobs.container_path(args.source)
     try:
-        chunks, _stat = engine.archive(container["Id"], args.source)
+        chunks, _stat = engine.archive(container["Id"], source)
     except ContainerNotFound as exc:
-        raise ContainerNotFound(f"cannot download {args.source} from {short_id(container['Id'])} "
+        raise ContainerNotFound(f"cannot download {source} from {short_id(container['Id'])} "
                                 f"{name}: {exc.reason}", reason=exc.reason) from None
-    path = os.path.join(args.destination, jobs.archive_name(name, args.source))
+    path = os.path.join(args.destination, jobs.archive_name(name, source))
     _make_directory(args.destination)
     write_atomically(path, chunks, args.file_mode)
     console.print(path)

@@ -1,4 +1,5 @@
-"""Sampling shared by the rate monitors (CPU, disk, network; DECISIONS 15, 16, 22).
+"""Sampling shared by the rate monitors (CPU, disk, network; docs/rules.md#state-file,
+docs/rules.md#previous-sample).
 
 Under the -k state file's lock: list the running containers chosen by -c/-n, fetch one one-shot
 stats sample of each (all requests in flight at once), and pair it with the previous run's sample.
@@ -10,10 +11,10 @@ once the run has its values.
 from dataclasses import dataclass
 
 from .. import cli, containers, metrics
-from ..errors import DockerError
-from ..output import Measurement, emit
+from ..errors import DockerRefused
+from ..output import Measurement
 from ..state import open_state as open_state_file
-from . import selected_running
+from . import emit_measurements, or_none, selected_running
 
 STATE_CONTAINERS = "containers"
 
@@ -41,7 +42,7 @@ def sample_of(engine, container_id):
     try:
         return metrics.sample_from_stats(stats)
     except ValueError as exc:
-        raise DockerError(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
+        raise DockerRefused(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
 
 
 def parse_state(data):
@@ -128,7 +129,7 @@ def run_rate_monitor(args, console, counters):
         intervals = container_intervals(args, state)
         measurements = rate_measurements(console, intervals, counters)
         state.save(state_data(intervals))
-    emit(console, measurements)
+    emit_measurements(console, args, or_none(args, measurements, [prefix for prefix, _ in counters]))
     return 0
 
 

@@ -1,5 +1,5 @@
 """RepositoryDockerNodeAdd/Delete/Update.py: keep the Hinemos repository in sync with the
-containers of one Docker host (SEED-SPEC 2, DECISIONS 2-12).
+containers of one Docker host (docs/rules.md#sync-idempotent).
 
 acquire (the container list, the repository snapshot) -> plan (pure) -> apply: each step's
 messages are printed before its call, so a fault mid-run shows where the run stopped; a rerun
@@ -16,7 +16,7 @@ LOCAL_ADDRESS = "127.0.0.1"
 
 
 def host_address(endpoint):
-    """The Docker host's IPv4 address for the nodes (DECISIONS 8): a host name is resolved, since
+    """The Docker host's IPv4 address for the nodes (docs/rules.md#host-ipv4): a host name is resolved, since
     the manager accepts only a dotted IPv4; a unix socket is this machine."""
     if endpoint.base_url.startswith("unix://"):
         return LOCAL_ADDRESS
@@ -69,6 +69,12 @@ def _sync(action):
 
 
 OPTIONS = [cli.docker_options, cli.hinemos_options, cli.host_facility_option]
+
+
+def error_text(exc):
+    """Error lines in the language of the progress lines."""
+    return messages.error_line(exc, messages.is_japanese())
+
 EPILOG = ("Messages are in Japanese when the locale (LC_ALL, LC_MESSAGES, LANG) is ja, in English "
           "otherwise. Exit status: 0 normal, 1 abnormal.")
 
@@ -79,14 +85,14 @@ ADD = cli.Command(
                 "and one node per container (running: managed, others: not), and assign them, plus "
                 "each container to the existing scopes of its hinemosAssignScopeId label. Only what is "
                 "missing is created, so reruns and further hosts are safe.",
-    options=OPTIONS, main=_sync("add"), epilog=EPILOG)
+    options=OPTIONS, main=_sync("add"), epilog=EPILOG, error_text=error_text)
 
 DELETE = cli.Command(
     prog="RepositoryDockerNodeDelete.py",
     description="Delete the container nodes of a Docker host (node variable DOCKER_HOST = "
                 "HOST_FACILITY_ID) whose container no longer exists. Scopes, host nodes and other "
                 "hosts' nodes are never deleted.",
-    options=OPTIONS, main=_sync("delete"), epilog=EPILOG)
+    options=OPTIONS, main=_sync("delete"), epilog=EPILOG, error_text=error_text)
 
 UPDATE = cli.Command(
     prog="RepositoryDockerNodeUpdate.py",
@@ -95,4 +101,4 @@ UPDATE = cli.Command(
                 "node name, host name and node variables of a container recreated under the same "
                 "name, and assignments to the existing scopes of the hinemosAssignScopeId label "
                 "(never released).",
-    options=OPTIONS, main=_sync("update"), epilog=EPILOG)
+    options=OPTIONS, main=_sync("update"), epilog=EPILOG, error_text=error_text)

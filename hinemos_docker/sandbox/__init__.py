@@ -1,13 +1,16 @@
 """The stand-in Hinemos manager: a RepositoryEndpoint that behaves like the real one.
 
 It is the demo's embedded default and the integration tests' peer. Its contract is the real
-manager's (../shared/reference/hinemos-ws.md), served from the reference WSDL/XSD of 6.2 or 6.0.
+manager's (docs/hinemos-facts.md), served from the WSDL/XSD of 6.2 or 6.0 (wsdl/README.md).
 Stdlib only.
 
     sandbox = start(port=0, data="/tmp/repo.json")   # serving in a background thread
     sandbox.base_url    # http://127.0.0.1:PORT/HinemosWS
     sandbox.calls       # Counter of SOAP operations received
     sandbox.stop()
+
+Its receiving side (receiving/: the syslog receiver, system-log and custom-monitor judgement of a
+real manager) reads this repository through its query operations.
 """
 from .model import Fault
 from .server import Sandbox

@@ -18,7 +18,7 @@ NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 NS_XS = "http://www.w3.org/2001/XMLSchema"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 WSDL_DIR = Path(__file__).parent / "wsdl"
-# the address the reference files carry; replaced by the serving base URL
+# the address the WSDL/XSD files of wsdl/ carry; replaced by the serving base URL
 REFERENCE_BASE_URL = "http://localhost:8080/HinemosWS"
 
 _XS = f"{{{NS_XS}}}"
