@@ -17,8 +17,8 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Optional
-from urllib.parse import urlsplit
 
+from . import manager_url
 from .deadline import NO_DEADLINE, Deadline
 from .errors import ExitCode, HinemosDockerError, Interrupted, LocalFileError, UsageError
 from .urls import has_credentials, without_credentials
@@ -30,7 +30,6 @@ DEFAULT_STATE_DIR = "/tmp"
 DEFAULT_FILE_MODE = 0o600
 # the Hinemos agent gives a custom monitor's command 15 s (its default); a monitor ends before that
 DEFAULT_DOCKER_TIMEOUT = 10
-DEFAULT_HINEMOS_TIMEOUT = 10
 DEFAULT_RUN_TIMEOUT = 12
 # signals that stop a script as a person or Hinemos (stopping a job) sends them
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -161,6 +160,29 @@ def positive_seconds(text):
     return value
 
 
+def timeout_seconds(text):
+    """A timeout in seconds: a positive number."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"invalid timeout '{text}' (expected seconds > 0)")
+    return value
+
+
+def hinemos_url(text):
+    """-m: http(s)://HOST:PORT, or the SOAP base (/HinemosWS/), or the REST base (/HinemosWeb/api);
+    never with credentials in it (they would show in ps and in logs)."""
+    if has_credentials(text):
+        raise argparse.ArgumentTypeError(
+            f"'{without_credentials(text)}' holds credentials: give them with --user and --password-file")
+    try:
+        return manager_url.parse(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def key_id(text):
     if not KEY_ID_RE.match(text):
         raise argparse.ArgumentTypeError(
@@ -253,33 +275,26 @@ def run_timeout_option(parser):
                              f"(default: {DEFAULT_RUN_TIMEOUT}; 0: no limit)")
 
 
-def manager_url(text):
-    """-m: a URL without credentials in it, whose host and port parse."""
-    if has_credentials(text):
-        raise argparse.ArgumentTypeError(
-            f"'{without_credentials(text)}' holds credentials: give them with --user and --password-file")
-    try:
-        _ = urlsplit(text).port  # raises for a port out of range or a broken [IPv6] literal
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"invalid URL '{text}' ({exc})") from None
-    return text
-
-
 def hinemos_options(parser):
     group = parser.add_argument_group("Hinemos manager")
-    group.add_argument("-m", "--hinemos-url", metavar="HINEMOS_URL", default=DEFAULT_HINEMOS_URL,
-                       type=manager_url,
-                       help=f"URL of the Hinemos manager's web services (default: {DEFAULT_HINEMOS_URL})")
+    group.add_argument("-m", "--hinemos-url", metavar="HINEMOS_URL", type=hinemos_url,
+                       default=hinemos_url(DEFAULT_HINEMOS_URL),
+                       help="the Hinemos manager: http(s)://HOST:PORT, or its web-service URL as the manual "
+                            "writes it (http://HOST:8080/HinemosWS/), or its 7.x REST API "
+                            f"(http://HOST:8080/HinemosWeb/api) (default: {DEFAULT_HINEMOS_URL})")
+    group.add_argument("--hinemos-api", choices=manager_url.APIS, default="auto",
+                       help="the manager's API: SOAP (Hinemos 5.x/6.x), REST (7.x), or auto: ask the "
+                            "manager (default: auto)")
+    group.add_argument("--hinemos-timeout", metavar="SECONDS", type=timeout_seconds,
+                       default=manager_url.DEFAULT_TIMEOUT,
+                       help="longest time one call to the manager may take, however slowly it answers "
+                            f"(default: {manager_url.DEFAULT_TIMEOUT:g})")
     group.add_argument("--hinemos-cacert", metavar="FILE",
                        help="CA certificate(s) that signed an https:// manager's certificate "
                             "(default: the system's trusted CAs)")
     group.add_argument("--hinemos-insecure", action="store_true",
                        help="do not verify an https:// manager's certificate (a self-signed manager; "
                             "warned about on every run)")
-    group.add_argument("--hinemos-timeout", metavar="SECONDS", type=positive_seconds,
-                       default=DEFAULT_HINEMOS_TIMEOUT,
-                       help="longest time one call to the manager may take, however slowly it "
-                            f"answers (default: {DEFAULT_HINEMOS_TIMEOUT})")
     group.add_argument("--user", dest="hinemos_user", metavar="USER",
                        help="Hinemos login user (default: env HINEMOS_USER, else hinemos)")
     group.add_argument("--password-file", dest="hinemos_password_file", metavar="FILE",

@@ -1,31 +1,33 @@
 """Client edge of the Hinemos manager's RepositoryEndpoint: the only module that imports suds.
 
+The SOAP transport of the repository client (Hinemos 5.x/6.x; hinemos_manager.py chooses it).
 Scripts import it lazily, so the monitors never pay for suds. Everything that crosses this edge is
 plain Python (dicts, lists, str, int, bool), never a suds object, and every failure is one of ours:
-RepositoryClient.call() is the single choke point where SOAP faults become errors.HinemosFault and
-transport trouble (refused, timeout, unknown host, HTTP errors, something that is not the endpoint)
-becomes errors.HinemosError naming the URL. Loading the WSDL goes through the same translation.
+SoapRepositoryClient.call() is the single choke point where SOAP faults become the errors.HinemosFault
+subclass of their class and transport trouble (refused, timeout, unknown host, HTTP errors, something
+that is not the endpoint) becomes errors.HinemosError naming the URL. Loading the WSDL goes through
+the same translation. HTTP goes through manager_http.ManagerHttp.
 
-The contract is the real manager's: Basic auth is sent pre-emptively on every request because
-the manager never answers 401 (docs/hinemos-facts.md#basic-auth), the WSDL is read on
-every connect (cache=None) and requests are built from the live types, so one client speaks to 6.0
-and 6.2 managers alike. Every byte goes through manager_http (origin, TLS, time and size limits);
-the WSDL and its schemas are read without credentials, as the manager serves them.
+The contract is the real manager's: Basic auth is sent pre-emptively on every POST because the
+manager never answers 401 (docs/hinemos-facts.md#basic-auth), the WSDL is read on every connect and
+requests are built from the live types, so one client speaks to 6.0 and 6.2 managers alike
+(docs/hinemos-versions.md).
 """
 import base64
 import collections
 import io
 import xml.etree.ElementTree as ET
 import xml.sax
+from http.client import responses as HTTP_REASONS
 
 import suds
 import suds.client
 import suds.sudsobject
 import suds.transport
 
-from .errors import HinemosError, HinemosFault, HinemosRefused
+from .errors import FacilityNotFound, HinemosError, fault
 from .manager_http import ManagerHttp
-from .urls import without_credentials
+from .manager_url import DEFAULT_TIMEOUT
 
 NS_REPOSITORY = "http://repository.ws.clustercontrol.com"
 NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -36,10 +38,10 @@ INTEGER_TYPES = {"int", "long", "short", "byte", "integer", "unsignedInt", "unsi
 FAULT_PACKAGE = "com.clustercontrol.fault."
 
 
-def connect(base_url, user, password, http=None):
-    """A RepositoryClient for the manager at `base_url` (e.g. http://127.0.0.1:8080/HinemosWS),
-    through `http` (a ManagerHttp; default: verified TLS, 10 s per call)."""
-    return RepositoryClient(base_url, user, password, http)
+def connect(base_url, user, password, timeout=DEFAULT_TIMEOUT, http=None):
+    """A SoapRepositoryClient for the manager at `base_url` (e.g. http://127.0.0.1:8080/HinemosWS),
+    through `http` (a manager_http.ManagerHttp; default: a new one with `timeout`)."""
+    return SoapRepositoryClient(base_url, user, password, http or ManagerHttp(base_url, timeout))
 
 
 def basic_authorization(user, password):
@@ -47,8 +49,9 @@ def basic_authorization(user, password):
 
 
 class ManagerTransport(suds.transport.Transport):
-    """suds' transport over ManagerHttp: GETs (the WSDL, its schemas) without credentials, POSTs
-    with pre-emptive Basic auth, since the manager never answers 401 to ask for it."""
+    """suds' transport over ManagerHttp: GETs (the WSDL, its schemas) without credentials, as the
+    manager serves them; POSTs with pre-emptive Basic auth, since the manager never answers 401 to
+    ask for it. An HTTP error status reaches suds as its TransportError (a 500 carries the fault)."""
 
     def __init__(self, http, authorization):
         super().__init__()
@@ -56,33 +59,34 @@ class ManagerTransport(suds.transport.Transport):
         self.authorization = authorization
 
     def open(self, request):
-        reply = self.http.request("GET", request.url)
-        if reply.status != 200:
-            raise suds.transport.TransportError(f"HTTP {reply.status}", reply.status, io.BytesIO(reply.body))
-        return io.BytesIO(reply.body)
+        return io.BytesIO(_checked(self.http.request("GET", request.url)))
 
     def send(self, request):
         headers = {**request.headers, "Authorization": self.authorization}
         reply = self.http.request("POST", request.url, body=request.message, headers=headers)
-        if reply.status in (202, 204):
-            return None
-        if reply.status != 200:
-            raise suds.transport.TransportError(f"HTTP {reply.status}", reply.status, io.BytesIO(reply.body))
-        return suds.transport.Reply(reply.status, reply.headers, reply.body)
+        return suds.transport.Reply(reply.status, reply.headers, _checked(reply))
 
 
-class RepositoryClient:
+def _checked(reply):
+    if reply.status != 200:
+        raise suds.transport.TransportError(HTTP_REASONS.get(reply.status, ""), reply.status,
+                                            io.BytesIO(reply.body))
+    return reply.body
+
+
+class SoapRepositoryClient:
     """suds client of <base_url>/RepositoryEndpoint, plus plain-data helpers for the repository sync."""
 
-    def __init__(self, base_url, user, password, http=None):
+    api = "soap"
+
+    def __init__(self, base_url, user, password, http):
         self.base_url = base_url.rstrip("/")
         self.service_url = f"{self.base_url}/RepositoryEndpoint"
         self.endpoint_url = f"{self.service_url}?wsdl"
-        self.shown_url = without_credentials(self.endpoint_url)
-        self.http = http or ManagerHttp(self.base_url)
+        self.http = http
         self.calls = collections.Counter()
         self._types = {}  # (type, namespace) -> {element: (type, namespace, repeated)} of the live WSDL
-        transport = ManagerTransport(self.http, basic_authorization(user, password))
+        transport = ManagerTransport(http, basic_authorization(user, password))
         # location: post where the user pointed, whatever host name the manager writes into its WSDL;
         # retxml: suds marshals requests and raises faults, replies are read by _decode_reply (suds'
         # unmarshaller needs ~40 ms per nodeInfo, which makes a node list of hundreds take minutes)
@@ -92,7 +96,7 @@ class RepositoryClient:
         operations = {name for service in self._suds.wsdl.services for port in service.ports
                       for name in port.methods}
         if "getNode" not in operations:
-            raise HinemosError(f"{self.shown_url} is not a RepositoryEndpoint WSDL (no getNode operation)")
+            raise HinemosError(f"{self.endpoint_url} is not a RepositoryEndpoint WSDL (no getNode operation)")
 
     # -- the choke point -------------------------------------------------------------------------
 
@@ -102,7 +106,7 @@ class RepositoryClient:
         try:
             method = getattr(self._suds.service, operation)
         except suds.MethodNotFound:
-            raise HinemosError(f"the Hinemos manager at {self.shown_url} has no operation "
+            raise HinemosError(f"the Hinemos manager at {self.endpoint_url} has no operation "
                                f"{operation}") from None
         self.calls[operation] += 1
         reply = self._translated(lambda: method(*args))
@@ -111,27 +115,25 @@ class RepositoryClient:
     def _translated(self, function, loading=False):
         try:
             return function()
-        except HinemosError:  # from manager_http: already one sentence naming the manager
-            raise
         except suds.WebFault as e:
             name, message = fault_name_and_message(e.fault)
-            raise HinemosFault(name, message, self.shown_url) from None
-        except suds.transport.TransportError as e:  # the manager answered, with an HTTP error
-            reason = str(e) if str(e).startswith("HTTP") else f"HTTP {e.httpcode} {e}".strip()
-            raise self._http_error(reason) from None
+            raise fault(name, message, self.endpoint_url) from None
+        except suds.transport.TransportError as e:  # an HTTP error status while loading the WSDL
+            raise self._unreachable(f"HTTP {e.httpcode} {e}".strip()) from None
+        except HinemosError:  # from ManagerHttp: one sentence naming the URL already
+            raise
         except xml.sax.SAXException as e:
-            raise HinemosError(f"{self.shown_url} did not answer with SOAP/WSDL XML: {e}") from None
-        except Exception as e:
+            raise HinemosError(f"{self.endpoint_url} did not answer with SOAP/WSDL XML: {e}") from None
+        except Exception as e:  # suds raises Exception((status, reason)) for a call's HTTP error status
             status = e.args[0] if e.args else None
             if isinstance(status, tuple) and len(status) == 2 and isinstance(status[0], int):
-                raise self._http_error(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
+                raise self._unreachable(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
             if loading:  # suds found no usable service description there
-                raise HinemosError(f"{self.shown_url} is not a RepositoryEndpoint WSDL: {e}") from None
+                raise HinemosError(f"{self.endpoint_url} is not a RepositoryEndpoint WSDL: {e}") from None
             raise
 
-    def _http_error(self, reason):
-        """The manager answered, with an HTTP error status."""
-        return HinemosRefused(f"cannot reach the Hinemos manager at {self.shown_url}: {reason}")
+    def _unreachable(self, reason):
+        return HinemosError(f"cannot reach the Hinemos manager at {self.endpoint_url}: {reason}")
 
     # -- building requests from the live WSDL ----------------------------------------------------
 
@@ -167,7 +169,7 @@ class RepositoryClient:
         try:
             root = ET.fromstring(reply)
         except ET.ParseError as e:
-            raise HinemosError(f"{self.shown_url} answered {operation} with malformed XML: {e}") from None
+            raise HinemosError(f"{self.endpoint_url} answered {operation} with malformed XML: {e}") from None
         body = root.find(f"{{{NS_SOAP}}}Body")
         wrapper = next(iter(body), None) if body is not None else None
         fields = self._children(operation + "Response", NS_REPOSITORY)
@@ -201,6 +203,10 @@ class RepositoryClient:
 
     # -- plain-data helpers ----------------------------------------------------------------------
 
+    def close(self):
+        """End the connection (SOAP has no login to end)."""
+        self.http.close()
+
     def echo(self, text):
         """echo: the manager answers 'text, text'."""
         return self.call("echo", text)
@@ -209,10 +215,8 @@ class RepositoryClient:
         """getNode as a dict keyed by the WSDL element names present; None if there is no such node."""
         try:
             return self.call("getNode", facility_id)
-        except HinemosFault as e:
-            if e.name == "FacilityNotFound":
-                return None
-            raise
+        except FacilityNotFound:
+            return None
 
     def add_node(self, node):
         """addNode from a dict; keys the live nodeInfo lacks (6.0 vs 6.2) are skipped."""
@@ -232,10 +236,8 @@ class RepositoryClient:
         """getScope as a dict; None if the id is unknown (a node id returns that node's data)."""
         try:
             return self.call("getScope", facility_id)
-        except HinemosFault as e:
-            if e.name == "FacilityNotFound":
-                return None
-            raise
+        except FacilityNotFound:
+            return None
 
     def add_scope(self, parent_id, facility_id, name, description=None, owner_role_id="ALL_USERS"):
         """addScope under `parent_id` (None or "" for the top level)."""
@@ -263,10 +265,8 @@ class RepositoryClient:
         """isNode: True for a node, False for a scope, None for an unknown id."""
         try:
             return bool(self.call("isNode", facility_id))
-        except HinemosFault as e:
-            if e.name == "FacilityNotFound":
-                return None
-            raise
+        except FacilityNotFound:
+            return None
 
     def facility_tree(self):
         """getFacilityTree(None) as {facilityId, facilityName, facilityType, valid, builtInFlg, children}."""

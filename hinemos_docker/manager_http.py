@@ -22,7 +22,10 @@ import urllib3
 from .connection import failure_reason
 from .deadline import NO_DEADLINE, bounded
 from .errors import HinemosRefused, HinemosUnreachable, LocalFileError
+from .manager_url import DEFAULT_TIMEOUT
 from .urls import origin, without_credentials
+
+USER_AGENT = "hinemos-docker"
 
 MAX_REPLY_BYTES = 64 * 1024 * 1024
 MAX_REDIRECTS = 3
@@ -50,7 +53,7 @@ def system_cas():
 class ManagerHttp:
     """Requests to one manager (its base URL); request() returns a Reply or raises HinemosError."""
 
-    def __init__(self, base_url, timeout=10, cacert=None, insecure=False, warn=None,
+    def __init__(self, base_url, timeout=DEFAULT_TIMEOUT, cacert=None, insecure=False, warn=None,
                  deadline=NO_DEADLINE, max_reply_bytes=MAX_REPLY_BYTES):
         self.base_url = base_url
         self.shown = without_credentials(base_url)
@@ -69,6 +72,7 @@ class ManagerHttp:
         self.session = requests.Session()
         # no ~/.netrc credentials, no CA bundle from the environment: only what the options say
         self.session.trust_env = False
+        self.session.headers["User-Agent"] = USER_AGENT
 
     def request(self, method, url, body=None, headers=None):
         """One request (and same-origin redirects of a GET), bounded in time and size."""
@@ -136,8 +140,12 @@ class ManagerHttp:
         return b"".join(parts)
 
 
+    def close(self):
+        self.session.close()
+
+
 def from_args(args):
     """The ManagerHttp of the shared Hinemos options (and the run's deadline and warnings)."""
-    return ManagerHttp(args.hinemos_url, timeout=args.hinemos_timeout, cacert=args.hinemos_cacert,
+    return ManagerHttp(args.hinemos_url.root, timeout=args.hinemos_timeout, cacert=args.hinemos_cacert,
                        insecure=args.hinemos_insecure, warn=getattr(args, "warn", None),
                        deadline=getattr(args, "deadline", NO_DEADLINE))

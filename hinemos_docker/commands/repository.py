@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from .. import cli, messages, repository, repository_plan
-from ..errors import DockerUnreachable
+from ..errors import UsageError
 
 LOCAL_ADDRESS = "127.0.0.1"
 
@@ -24,7 +24,7 @@ def host_address(endpoint):
     try:
         return socket.gethostbyname(host)
     except (OSError, UnicodeError):
-        raise DockerUnreachable(f"cannot resolve the Docker host '{host}' to an IPv4 address "
+        raise UsageError(f"cannot resolve the Docker host '{host}' to an IPv4 address "
                          "(Hinemos nodes need one)") from None
 
 
@@ -40,7 +40,7 @@ def apply(plan, client, say):
 def _sync(action):
     def main(args, console):
         from ..docker_engine import connect as connect_docker
-        from ..hinemos_ws import connect as connect_hinemos
+        from ..hinemos_manager import connect as connect_manager
         from ..manager_http import from_args as manager_http
         japanese = messages.is_japanese()
 
@@ -50,19 +50,25 @@ def _sync(action):
         say(messages.message("started"))
         user, password = cli.hinemos_credentials(args)
         say(messages.message("logging_in"))
-        client = connect_hinemos(args.hinemos_url, user, password, manager_http(args))
-        say(messages.message("endpoint", url=client.shown_url))
-        say(messages.message("username", user=user))
+        client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
+                                 http=manager_http(args))
+        try:
+            say(messages.message("endpoint", url=client.endpoint_url))
+            say(messages.message("username", user=user))
+            # read first: wrong credentials (SOAP has no login call) show before the Docker listing
+            tree = client.facility_tree()
 
-        engine = connect_docker(args)
-        desired = repository.desired_state(args.host_facility_id, host_address(engine.endpoint),
-                                           engine.containers(all=True), datetime.now())
-        for line in repository_plan.container_lines(action, desired):
-            say(line)
-        repo = repository.repository_from_tree(client.facility_tree())
-        repo = repo.with_nodes({fid: client.node(fid)
-                                for fid in repository.nodes_to_read(action, desired, repo)})
-        apply(repository_plan.PLANS[action](desired, repo), client, say)
+            engine = connect_docker(args)
+            desired = repository.desired_state(args.host_facility_id, host_address(engine.endpoint),
+                                               engine.containers(all=True), datetime.now())
+            for line in repository_plan.container_lines(action, desired):
+                say(line)
+            repo = repository.repository_from_tree(tree)
+            repo = repo.with_nodes({fid: client.node(fid)
+                                    for fid in repository.nodes_to_read(action, desired, repo)})
+            apply(repository_plan.PLANS[action](desired, repo), client, say)
+        finally:
+            client.close()
         say(messages.message("completed"))
         return 0
     return main

@@ -1,4 +1,5 @@
-"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults.
+"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults;
+for a 7.x stand-in, the requests under /HinemosWeb/api go to rest.py instead (there is no SOAP then).
 
 Like the manager's JAX-WS endpoint: the WSDL and schemas are served without authentication with the
 serving address written into them; every POST checks the Authorization header by hand and answers a
@@ -16,8 +17,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import soap, store, writes
-from .model import Fault, JavaError
+from . import rest, soap, store, writes
+from .model import REST_VERSIONS, Fault, JavaError, is_rest, model_schema
 from .repository import Repository
 
 ENDPOINT_PATH = "/HinemosWS/RepositoryEndpoint"
@@ -107,9 +108,14 @@ class Sandbox:
     """One stand-in manager: a repository, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
-                 host="127.0.0.1", verbose=False, tls_cert=None, tls_key=None):
-        self.schema = soap.schema(version)
+                 host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES, tls_cert=None,
+                 tls_key=None):
+        if version not in versions():
+            raise ValueError(f"unknown Hinemos version {version!r} (known: {', '.join(versions())})")
+        self.schema = soap.schema(model_schema(version))
         self.version = version
+        self.rest = rest.RestApi(self, token_minutes) if is_rest(version) else None
+        self.privileges = {"READ", "ADD", "MODIFY"}  # of the login user on the repository
         self.user, self.password = user, password
         self.data = data
         self.verbose = verbose
@@ -129,8 +135,10 @@ class Sandbox:
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.scheme = "https" if tls_context is not None else "http"
-        self.base_url = f"{self.scheme}://{shown}:{bound_port}/HinemosWS"
-        self.endpoint_url = self.base_url + "/RepositoryEndpoint"
+        self.root_url = f"{self.scheme}://{shown}:{bound_port}"
+        # 7.x: the REST API; 5.x/6.x: the web services (RepositoryEndpoint below)
+        self.base_url = self.root_url + (rest.API_PATH if self.rest else "/HinemosWS")
+        self.endpoint_url = self.root_url + ENDPOINT_PATH
         self.wsdl_url = self.endpoint_url + "?wsdl"
         self._thread = None
 
@@ -169,6 +177,13 @@ class Sandbox:
             self.repository = Repository(self.version, self.user)
             self._persist()
             self.calls.clear()
+            if self.rest:
+                self.rest.tokens.expire_all()
+
+    def expire_tokens(self):
+        """Every REST token issued so far is past its term (a token that expired mid-run)."""
+        with self.lock:
+            self.rest.tokens.expire_all()
 
     def mark_used(self, facility_id, *messages):
         """Pretend settings reference `facility_id` (deleting it raises UsedFacility); none: clear."""
@@ -217,7 +232,7 @@ class Sandbox:
             self.authenticate(authorization)
             args = self.schema.decode_request(wrapper)
             with self.lock:
-                result = self._run(function, writing, args)
+                result = self.run(function, writing, args)
         except Fault as f:
             return 500, soap.fault(f.name, f.message, f.extra)
         except JavaError as e:
@@ -226,7 +241,9 @@ class Sandbox:
             return 500, soap.plain_fault("S:Server", str(e) or type(e).__name__)
         return 200, self.schema.response(operation, result)
 
-    def _run(self, function, writing, args):
+    def run(self, function, writing, args):
+        """function(repository, *args) under the lock held by the caller; a write is persisted, or
+        undone if it failed unexpectedly (like the manager's transaction)."""
         try:
             result = function(self.repository, *args)
             if writing:
@@ -260,6 +277,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "HinemosStandIn/1.0"
 
     def do_GET(self):
+        if self._rest("GET"):
+            return
         url = urlsplit(self.path)
         sandbox = self.server.sandbox
         if url.path != ENDPOINT_PATH:
@@ -274,12 +293,39 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, document, "text/xml;charset=utf-8")
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        body = self._body()
+        if self._rest("POST", body):
+            return
         if urlsplit(self.path).path != ENDPOINT_PATH:
             return self._send(404, b"Not Found", "text/plain; charset=utf-8")
         status, envelope = self.server.sandbox.handle(body, self.headers.get("Authorization"))
         self._send(status, envelope.encode("utf-8"), "text/xml;charset=utf-8")
+
+    def do_PUT(self):
+        if not self._rest("PUT", self._body()):
+            self._send(404, b"Not Found", "text/plain; charset=utf-8")
+
+    def do_DELETE(self):
+        if not self._rest("DELETE", self._body()):
+            self._send(404, b"Not Found", "text/plain; charset=utf-8")
+
+    def _body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _rest(self, method, body=b""):
+        """Answer a 7.x stand-in's request; False when the SOAP side (or nothing) serves the path."""
+        api = self.server.sandbox.rest
+        if api is None:
+            return False
+        url = urlsplit(self.path)
+        if url.path.startswith(rest.API_PATH + "/"):
+            status, reply = api.handle(method, url.path[len(rest.API_PATH):], url.query, self.headers, body)
+        else:  # Grizzly's error page for a context the manager does not publish (SOAP is gone in 7.x)
+            status, reply = 404, rest.RestError(404, "UrlNotFound", f"{url.path} is not found.").body()
+        payload = b"" if reply is None else json.dumps(reply, ensure_ascii=False).encode("utf-8")
+        self._send(status, payload, "application/json")
+        return True
 
     def _send(self, status, body, content_type):
         self.send_response(status)
@@ -291,3 +337,8 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         if self.server.sandbox.verbose:
             super().log_message(format, *args)
+
+
+def versions():
+    """The manager versions a stand-in can be: the SOAP WSDLs it carries and the REST ones."""
+    return soap.versions() + list(REST_VERSIONS)

@@ -51,7 +51,7 @@ def test_a_trickling_manager_is_bounded_by_the_hinemos_timeout(run_bounded, tric
 
 
 def test_the_default_timeouts_fit_the_agents_15_s():
-    from hinemos_docker import cli
+    from hinemos_docker import cli, manager_url
     assert cli.DEFAULT_RUN_TIMEOUT < 15
     assert cli.DEFAULT_DOCKER_TIMEOUT < cli.DEFAULT_RUN_TIMEOUT
-    assert cli.DEFAULT_HINEMOS_TIMEOUT < 15
+    assert manager_url.DEFAULT_TIMEOUT < 15

@@ -241,7 +241,7 @@ def test_run_timeout_0_means_no_limit():
 @pytest.mark.parametrize("text", ["http://u:p@h/HinemosWS", "http://u@h/x", "http://[::1/x", "http://h:99999/x"])
 def test_bad_manager_urls(text):
     with pytest.raises(argparse.ArgumentTypeError) as info:
-        cli.manager_url(text)
+        cli.hinemos_url(text)
     assert ":p@" not in str(info.value)
 
 
