@@ -77,7 +77,7 @@ def test_a_schema_import_from_anywhere_but_the_manager_is_refused(run_script, fr
     target = elsewhere.format(port=other_host.port, front=server.port)
     result = sync_delete(run_script, f"{server.base}/HinemosWS")
     assert one_line(result, "RepositoryDockerNodeDelete.py") == (
-        f"refusing to fetch {target} for the Hinemos manager at {server.base}/HinemosWS: only the "
+        f"refusing to fetch {target} for the Hinemos manager at {server.base}: only the "
         "manager's own address is read")
     assert other_host.requests == []
 
@@ -96,7 +96,7 @@ def test_a_post_redirected_to_another_host_never_carries_the_credentials(run_scr
     server = front(tamper)
     result = sync_delete(run_script, f"{server.base}/HinemosWS", "--password-file", password_file)
     message = one_line(result, "RepositoryDockerNodeDelete.py")
-    assert message.startswith(f"the Hinemos manager at {server.base}/HinemosWS redirected to {target}, "
+    assert message.startswith(f"the Hinemos manager at {server.base} redirected to {target}, "
                               "not the manager's own address: refusing to follow it")
     assert other_host.requests == []
     assert any(r.method == "POST" and "Authorization" in r.headers for r in server.requests)
@@ -199,12 +199,17 @@ def test_the_stand_in_process_serves_https(run_sandbox_process, tmp_path, tls_ce
     assert answer.status_code == 200
 
 
-def test_https_verified_with_the_given_ca(run_script, https_sandbox, tls_certs):
-    result = sync_delete(run_script, https_sandbox.base_url, "--hinemos-cacert", tls_certs.ca)
+@pytest.mark.parametrize("version", ["7.1", "6.2"])
+def test_https_verified_with_the_given_ca_over_rest_and_soap(run_script, make_sandbox, tls_certs, version):
+    served = make_sandbox(version=version, tls_cert=tls_certs.server_cert, tls_key=tls_certs.server_key)
+    result = sync_delete(run_script, served.base_url, "--hinemos-cacert", tls_certs.ca)
     assert (result.code, result.err) == (0, ""), result.err
-    assert f"{https_sandbox.endpoint_url}?wsdl" in result.out
+    assert served.root_url in result.out and served.root_url.startswith("https://")
+
+
+def test_https_verified_by_the_soap_client_itself(https_sandbox, tls_certs):
     client = hinemos_ws.connect(https_sandbox.base_url, "hinemos", "hinemos",
-                                ManagerHttp(https_sandbox.base_url, cacert=str(tls_certs.ca)))
+                                http=ManagerHttp(https_sandbox.root_url, cacert=str(tls_certs.ca)))
     assert client.echo("hi") == "hi, hi"
 
 
@@ -212,8 +217,9 @@ def test_https_verified_with_the_given_ca(run_script, https_sandbox, tls_certs):
 def test_https_without_the_right_ca_is_one_line(run_script, https_sandbox, tls_certs, cacert):
     extra = () if cacert is None else ("--hinemos-cacert", tls_certs.other_ca)
     message = one_line(sync_delete(run_script, https_sandbox.base_url, *extra), DELETE.prog)
-    assert message.startswith(f"cannot reach the Hinemos manager at {https_sandbox.endpoint_url}?wsdl: "
-                              "TLS error: certificate verify failed: "), message
+    # the first request (the 7.x probe) is where verification fails
+    assert message.startswith(f"cannot reach the Hinemos manager at {https_sandbox.root_url}/"), message
+    assert ": TLS error: certificate verify failed: " in message, message
     assert sum(https_sandbox.calls.values()) == 0
 
 
@@ -222,7 +228,7 @@ def test_https_insecure_works_and_warns(run_script, https_sandbox):
     assert result.code == 0, result.err
     assert result.err.splitlines() == [
         f"{DELETE.prog}: warning: not verifying the certificate of the Hinemos manager at "
-        f"{https_sandbox.base_url} (--hinemos-insecure): anyone on the path can read the password"]
+        f"{https_sandbox.root_url} (--hinemos-insecure): anyone on the path can read the password"]
 
 
 def test_a_missing_cacert_file_is_one_line(run_script, https_sandbox, tmp_path):
@@ -235,5 +241,6 @@ def test_a_missing_cacert_file_is_one_line(run_script, https_sandbox, tmp_path):
 def test_plain_http_to_the_https_stand_in_is_one_line(run_script, https_sandbox):
     url = https_sandbox.base_url.replace("https://", "http://")
     message = one_line(sync_delete(run_script, url), DELETE.prog)
-    assert message.startswith(f"cannot reach the Hinemos manager at {url}/RepositoryEndpoint?wsdl: ")
+    plain_root = https_sandbox.root_url.replace("https://", "http://")
+    assert message.startswith(f"cannot reach the Hinemos manager at {plain_root}/")
     assert "(" not in message.split(": ", 1)[1]  # a plain sentence, not a repr
