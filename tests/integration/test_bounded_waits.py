@@ -40,14 +40,18 @@ def test_a_job_is_bounded_by_the_docker_timeout_too(run_bounded, trickling_serve
     assert "did not answer connect within 2 s" in result.err and len(result.err.splitlines()) == 1
 
 
-def test_a_trickling_manager_is_bounded_by_the_hinemos_timeout(run_bounded, trickling_server):
-    url = f"http://127.0.0.1:{trickling_server.port}/HinemosWS"
-    result = run_bounded("RepositoryDockerNodeAdd.py", "-m", url, "--hinemos-timeout", "2",
-                         "-f", "trickle-host", "-i", "127.0.0.1", "-p", "1")
+@pytest.mark.parametrize("api, path", [("soap", "/HinemosWS/RepositoryEndpoint?wsdl"),
+                                       ("rest", "/HinemosWeb/api/"), ("auto", "/HinemosWeb/api/")])
+def test_a_trickling_manager_is_bounded_by_the_hinemos_timeout(run_bounded, trickling_server, api, path):
+    root = f"http://127.0.0.1:{trickling_server.port}"
+    result = run_bounded("RepositoryDockerNodeAdd.py", "-m", f"{root}/HinemosWS", "--hinemos-api", api,
+                         "--hinemos-timeout", "2", "-f", "trickle-host", "-i", "127.0.0.1", "-p", "1")
     assert result.code == 1
-    assert result.err.splitlines() == [
-        f"RepositoryDockerNodeAdd.py: cannot reach the Hinemos manager at {url}/RepositoryEndpoint?wsdl: "
-        "no answer within 2 s"]
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith(f"RepositoryDockerNodeAdd.py: cannot reach the Hinemos manager at {root}{path}"
+                               ), result.err
+    assert lines[0].endswith(": no answer within 2 s")
 
 
 def test_the_default_timeouts_fit_the_agents_15_s():

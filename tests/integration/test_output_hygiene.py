@@ -130,10 +130,13 @@ def test_a_docker_peer_that_hangs_up_is_one_plain_sentence(run_script, hanging_u
         f"tcp://127.0.0.1:{hanging_up_server}: the connection was closed without an answer"]
 
 
-def test_a_manager_that_hangs_up_is_one_plain_sentence(run_script, hanging_up_server):
-    url = f"http://127.0.0.1:{hanging_up_server}/HinemosWS"
-    result = run_script(DELETE, "-m", url, "-f", "h1")
+@pytest.mark.parametrize("api, path", [("soap", "/HinemosWS/RepositoryEndpoint?wsdl"),
+                                       ("auto", "/HinemosWeb/api/")])
+def test_a_manager_that_hangs_up_is_one_plain_sentence(run_script, hanging_up_server, api, path):
+    root = f"http://127.0.0.1:{hanging_up_server}"
+    result = run_script(DELETE, "-m", f"{root}/HinemosWS", "--hinemos-api", api, "-f", "h1")
     assert result.code == 1
-    assert result.err.splitlines() == [
-        f"RepositoryDockerNodeDelete.py: cannot reach the Hinemos manager at {url}/RepositoryEndpoint?wsdl: "
-        "the connection was closed without an answer"]
+    lines = result.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"RepositoryDockerNodeDelete.py: cannot reach the Hinemos manager at {root}{path}"), result.err
+    assert lines[0].endswith(": the connection was closed without an answer")
