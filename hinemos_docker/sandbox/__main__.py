@@ -9,6 +9,7 @@ import signal
 import ssl
 import sys
 
+from ..cli import whole_number_of
 from .server import Sandbox, versions
 from .store import StoreError
 
@@ -24,6 +25,9 @@ def main(argv=None):
                              "API (default 6.2)")
     parser.add_argument("--user", default="hinemos", help="login user (default hinemos)")
     parser.add_argument("--password", default="hinemos", help="login password (default hinemos)")
+    parser.add_argument("--latency-ms", type=whole_number_of("milliseconds"), default=0, metavar="N",
+                        help="answer every call N ms after it arrives, calls in flight together waiting "
+                             "together, as a manager across a network does (default 0)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
@@ -31,7 +35,8 @@ def main(argv=None):
     try:
         sandbox = Sandbox(port=args.port, data=args.data, version=args.version, user=args.user,
                           password=args.password, host=args.host, verbose=args.verbose,
-                          tls_cert=args.tls_cert, tls_key=args.tls_key or args.tls_cert)
+                          latency_ms=args.latency_ms, tls_cert=args.tls_cert,
+                          tls_key=args.tls_key or args.tls_cert)
     except (OSError, StoreError, ValueError, ssl.SSLError) as e:
         print(f"hinemos-sandbox: cannot start: {e}", file=sys.stderr)
         return 1

@@ -5,6 +5,10 @@ Like the manager's JAX-WS endpoint: the WSDL and schemas are served without auth
 serving address written into them; every POST checks the Authorization header by hand and answers a
 failure with an InvalidUserPass fault over HTTP 500 (never a 401 challenge); SOAP headers are
 ignored; every acknowledged write is persisted before the response is sent.
+
+With `latency_ms`, every answer leaves that long after its request was handled, each connection in
+its own thread and the wait outside the repository lock: calls in flight together wait together,
+as on a real manager across a network.
 """
 import base64
 import binascii
@@ -14,6 +18,7 @@ import re
 import socket
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -56,6 +61,8 @@ class _Server(ThreadingHTTPServer):
     connection closed on stop, as a manager that goes away closes its keep-alive connections."""
 
     daemon_threads = True
+    # many clients connect at once under a bench; the default backlog of 5 would drop their SYNs
+    request_queue_size = 128
 
     def __init__(self, address, handler, tls_context=None):
         super().__init__(address, handler)
@@ -108,8 +115,10 @@ class Sandbox:
     """One stand-in manager: a repository, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
-                 host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES, tls_cert=None,
-                 tls_key=None):
+                 host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES,
+                 latency_ms=0, tls_cert=None, tls_key=None):
+        if latency_ms < 0:
+            raise ValueError(f"latency must not be negative: {latency_ms} ms")
         if version not in versions():
             raise ValueError(f"unknown Hinemos version {version!r} (known: {', '.join(versions())})")
         self.schema = soap.schema(model_schema(version))
@@ -120,6 +129,8 @@ class Sandbox:
         self.data = data
         self.verbose = verbose
         self.calls = collections.Counter()
+        self.latency_s = latency_ms / 1000
+        self.in_flight = self.in_flight_peak = 0
         self.lock = threading.RLock()
         state = store.load(data) if data is not None else None
         self.repository = Repository(version, user, state)
@@ -177,6 +188,7 @@ class Sandbox:
             self.repository = Repository(self.version, self.user)
             self._persist()
             self.calls.clear()
+            self.in_flight_peak = 0
             if self.rest:
                 self.rest.tokens.expire_all()
 
@@ -190,6 +202,19 @@ class Sandbox:
         with self.lock:
             self.repository.mark_used(facility_id, *messages)
             self._persist()
+
+    def wait_latency(self):
+        """Hold one answer back by the latency; `in_flight_peak` counts answers held at once."""
+        if not self.latency_s:
+            return
+        with self.lock:
+            self.in_flight += 1
+            self.in_flight_peak = max(self.in_flight_peak, self.in_flight)
+        try:
+            time.sleep(self.latency_s)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
 
     def _persist(self):
         text = store.dump(self.repository.to_state())
@@ -328,6 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _send(self, status, body, content_type):
+        self.server.sandbox.wait_latency()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from hinemos_docker import cli
-from hinemos_docker.docker_engine import resolve_endpoint
+from hinemos_docker.docker_endpoint import is_local, resolve_endpoint
 from hinemos_docker.errors import DockerUnreachable, LocalFileError, UsageError
 
 
@@ -271,6 +271,21 @@ def test_an_options_own_value_double_dash_is_kept():
         console.print(repr(args.key))
     command = _command(main, options=[lambda parser: parser.add_argument("--key")])
     assert _run(command, "--key=--")[:2] == (0, "'--'\n")
+
+
+@pytest.mark.parametrize("kwargs, local", [
+    ({"ip": "unix:///var/run/docker.sock"}, True),
+    ({"ip": "127.0.0.1"}, True),
+    ({"ip": "127.3.4.5", "port": 2375}, True),
+    ({"ip": "tcp://[::1]:2375"}, True),
+    ({"ip": "localhost"}, True),
+    ({"ip": "127.0.0.1", "tls": True}, False),  # TLS is left to the SDK
+    ({"ip": "192.0.2.1"}, False),
+    ({"ip": "docker.example"}, False),
+    ({"ip": "tcp://[2001:db8::1]:2375"}, False),
+])
+def test_a_local_daemon_is_told_by_its_address(kwargs, local):
+    assert is_local(resolve_endpoint(environ={}, **kwargs)) is local
 
 
 @pytest.mark.parametrize("ip, port, message", [
