@@ -1,6 +1,8 @@
 """Every wait ends: a peer that trickles one byte per read (each read well within its timeout)
 cannot stretch a call past --docker-timeout / --hinemos-timeout, nor a monitor's run past
 --run-timeout. The scripts run as real processes; a hang would fail the guard of run_bounded."""
+import re
+
 import pytest
 
 MONITORS = [
@@ -18,9 +20,9 @@ def test_a_trickling_docker_daemon_is_bounded_by_the_docker_timeout(run_bounded,
     result = run_bounded(script, "-i", "127.0.0.1", "-p", trickling_server.port, "--docker-timeout", "2",
                          *extra)
     assert result.code == 1 and result.out == ""
-    assert result.err.splitlines() == [
-        f"{script}: Docker daemon at tcp://127.0.0.1:{trickling_server.port} did not answer connect "
-        "within 2 s"]
+    # the SDK path's first call is connect, the counter monitors' fast path lists containers first
+    assert re.fullmatch(f"{script}: Docker daemon at tcp://127.0.0.1:{trickling_server.port} did not answer "
+                        r"(connect|list containers) within 2 s\n", result.err), result.err
     assert trickling_server.connections >= 1  # it did talk to the trickler
 
 
