@@ -85,6 +85,16 @@ CATALOGUE = {
         "--notify-id で既存の通知IDを指定してください。",
         "notification ID {id} does not exist in the Hinemos manager: create the notification {id} "
         "first (e.g. an event notification), or name an existing one with --notify-id."),
+    "setting_scope_missing": (
+        "スコープ {id} が Hinemos マネージャに存在しません。"
+        "先に RepositoryDockerNodeAdd.py を実行してください (スコープを作成します)。",
+        "scope {id} does not exist in the Hinemos manager: run RepositoryDockerNodeAdd.py first "
+        "(it creates the scope)."),
+    "setting_node_missing": (
+        "ノード {id} が Hinemos マネージャに存在しません。コマンドを実行するノードを登録するか、"
+        "--exec-node で指定してください。",
+        "node {id} does not exist in the Hinemos manager: register the node whose agent runs the "
+        "commands, or name it with --exec-node."),
     # {what} is one of the setting_kind_* messages
     "setting_kind_monitor": ("監視設定", "monitor setting"),
     "setting_kind_jobunit": ("ジョブユニット", "jobunit"),

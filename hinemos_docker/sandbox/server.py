@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from . import soap, store, writes
 from .model import Fault, JavaError
 from .repository import Repository
-from .settings import JOB_OPERATIONS, MONITOR_OPERATIONS, Settings
+from .settings import SETTINGS_OPERATIONS, Settings
 
 SERVICE_PATH = "/HinemosWS/"
 ENDPOINT_PATH = SERVICE_PATH + "RepositoryEndpoint"
@@ -83,11 +83,9 @@ class Sandbox:
         self.calls = collections.Counter()
         self.lock = threading.RLock()
         self.endpoints = {"RepositoryEndpoint": Endpoint(self.schema, OPERATIONS, "repository")}
-        if version in soap.SETTINGS_WSDL:
-            self.endpoints.update(
-                MonitorSettingEndpoint=Endpoint(soap.schema(version, "MonitorSettingEndpoint"),
-                                                MONITOR_OPERATIONS, "settings"),
-                JobEndpoint=Endpoint(soap.schema(version, "JobEndpoint"), JOB_OPERATIONS, "settings"))
+        for endpoint in soap.SETTINGS_WSDL.get(version, ()):
+            self.endpoints[endpoint] = Endpoint(soap.schema(version, endpoint), SETTINGS_OPERATIONS[endpoint],
+                                                "settings")
         state = store.load(data) if data is not None else None
         self._load(state)
         self._saved = store.dump(self._state())

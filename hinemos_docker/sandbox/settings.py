@@ -6,8 +6,9 @@ and the controller beans they call): addMonitor validates then refuses a duplica
 replaces the whole setting, deleteMonitor is all-or-nothing, registerJobunit creates or replaces a
 whole jobunit (items sent with propertyFull false are taken from the stored definition), and the
 manager fills in its own fields (notify group IDs, dates, users). Values are plain dicts shaped like
-the schema's types (soap.Schema). Notifications are not served over SOAP: tests and the demo add
-them with Sandbox.add_notification(), as an operator creates EVENT_FOR_POLLING in the client.
+the schema's types (soap.Schema). Notifications are only read (NotifyEndpoint getNotify,
+getNotifyList): tests and the demo add them with Sandbox.add_notification(), as an operator creates
+EVENT_FOR_POLLING in the client.
 """
 import copy
 import itertools
@@ -66,6 +67,16 @@ class Settings:
 
     def echo(self, text):
         return f"{java(text)}, {java(text)}"
+
+    # -- NotifyEndpoint (the two reads the settings need) ----------------------------------------
+
+    def get_notify(self, notify_id):
+        if notify_id not in self.notifications:
+            raise Fault("NotifyNotFound", f"NotifyInfo.findByPrimaryKey, notifyId = {java(notify_id)}")
+        return copy.deepcopy(self.notifications[notify_id])
+
+    def get_notify_list(self):
+        return [copy.deepcopy(n) for _, n in sorted(self.notifications.items())]
 
     # -- MonitorSettingEndpoint ------------------------------------------------------------------
 
@@ -269,6 +280,11 @@ MONITOR_OPERATIONS = {
     "getCustomList": (Settings.get_custom_list, False),
     "getSystemlogList": (Settings.get_systemlog_list, False),
 }
+NOTIFY_OPERATIONS = {
+    "echo": (Settings.echo, False),
+    "getNotify": (Settings.get_notify, False),
+    "getNotifyList": (Settings.get_notify_list, False),
+}
 JOB_OPERATIONS = {
     "echo": (Settings.echo, False),
     "getJobTree": (Settings.get_job_tree, False),
@@ -281,3 +297,5 @@ JOB_OPERATIONS = {
     "checkEditLock": (Settings.check_edit_lock, False),
     "releaseEditLock": (Settings.release_edit_lock, False),
 }
+SETTINGS_OPERATIONS = {"MonitorSettingEndpoint": MONITOR_OPERATIONS, "JobEndpoint": JOB_OPERATIONS,
+                       "NotifyEndpoint": NOTIFY_OPERATIONS}

@@ -18,8 +18,9 @@ NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 NS_XS = "http://www.w3.org/2001/XMLSchema"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 WSDL_DIR = Path(__file__).parent / "wsdl"
-# the settings endpoints (MonitorSettingEndpoint, JobEndpoint) of a version: their own directory
-SETTINGS_WSDL = {"6.2": "6.2-settings"}
+# the endpoints a version serves beside RepositoryEndpoint -> the directory of their WSDL
+SETTINGS_WSDL = {"6.2": {"MonitorSettingEndpoint": "6.2-settings", "JobEndpoint": "6.2-settings",
+                         "NotifyEndpoint": "6.2-notify"}}
 # the address the reference files carry; replaced by the serving base URL
 REFERENCE_BASE_URL = "http://localhost:8080/HinemosWS"
 
@@ -54,7 +55,8 @@ class Schema:
     def __init__(self, version, endpoint="RepositoryEndpoint"):
         self.version = version
         self.endpoint = endpoint
-        self.directory = WSDL_DIR / (version if endpoint == "RepositoryEndpoint" else SETTINGS_WSDL[version])
+        self.directory = WSDL_DIR / (version if endpoint == "RepositoryEndpoint"
+                                     else SETTINGS_WSDL.get(version, {}).get(endpoint, version))
         if not (self.directory / f"{endpoint}.wsdl").is_file():
             raise ValueError(f"unknown Hinemos WSDL version {version!r} (known: {', '.join(versions())})")
         self.namespace = ET.parse(self.directory / f"{endpoint}.wsdl").getroot().get("targetNamespace")
