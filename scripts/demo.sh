@@ -69,7 +69,7 @@ trap cleanup EXIT
 remove_demo_containers  # leftovers of an interrupted run
 
 log "Hinemos stand-in"
-"$PY" -m hinemos_docker.sandbox --port 0 --data "$WORK/repository.json" >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+"$PY" -m hinemos_docker.sandbox --port 0 --data "$WORK/repository.json" --notification EVENT_FOR_POLLING >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
 SANDBOX_PID=$!
 for _ in $(seq 100); do
     URL=$(head -n1 "$WORK/sandbox.out")
@@ -79,7 +79,8 @@ for _ in $(seq 100); do
 done
 [[ -n $URL ]] || die "the stand-in printed no URL within 10 s"
 echo "manager: $URL (user hinemos, password hinemos; data $WORK/repository.json)"
-# scopes an operator made beforehand: web1 and web2 exist, web3 does not (SEED-SPEC 2.1 example)
+# scopes an operator made beforehand: web1 and web2 exist, web3 does not (SEED-SPEC 2.1 example);
+# and the manager server's own node, which runs the monitors' commands (an installation has it)
 "$PY" - "$URL" <<'EOF'
 import sys
 from hinemos_docker import hinemos_ws
@@ -87,6 +88,10 @@ client = hinemos_ws.connect(sys.argv[1], "hinemos", "hinemos")
 for scope in ("web1", "web2"):
     client.add_scope("", scope, scope)
     print(f"scope {scope} created")
+client.add_node({"facilityId": "manager_server", "facilityName": "manager_server", "facilityType": 1,
+                 "platformFamily": "LINUX", "subPlatformFamily": "", "ipAddressVersion": 4,
+                 "ipAddressV4": "127.0.0.1", "nodeName": "manager_server", "ownerRoleId": "ALL_USERS"})
+print("node manager_server created")
 EOF
 
 log "demo containers"
@@ -131,6 +136,12 @@ PATH=$VENV/bin:$PATH REPOSITORY_DOCKER_HOSTS="127.0.0.1 $HOST1
 echo "$(grep -c '^Completed\.$' "$WORK/cron.log") of 6 steps completed;" \
     "nodes of demo containers created or assigned: $(grep -cE '^(Creating|Assigning) docker_host[12]-demo_.\.$' \
     "$WORK/cron.log" || true)"
+
+log "SettingDockerAdd.py: the manual's monitor settings and a jobunit of command jobs for demo_A"
+script SettingDockerAdd.py -m "$URL" --job-host 127.0.0.1 --job-container demo_A
+log "SettingDockerAdd.py again: nothing to do"
+script SettingDockerAdd.py -m "$URL" --job-host 127.0.0.1 --job-container demo_A | grep -c '\[skip\]$' |
+    sed 's/$/ settings already registered, none changed/'
 
 log "the Hinemos scope tree (リポジトリ[スコープ]ビュー)"
 "$PY" - "$URL" <<'EOF'

@@ -23,6 +23,9 @@ def main(argv=None):
     parser.add_argument("--user", default="hinemos", help="login user (default hinemos)")
     parser.add_argument("--password", default="hinemos", help="login password (default hinemos)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")
+    parser.add_argument("--notification", action="append", default=[], metavar="NOTIFY_ID",
+                        help="an event notification the manager has (created if missing; repeatable), "
+                             "e.g. EVENT_FOR_POLLING, which the manual's monitor settings name")
     args = parser.parse_args(argv)
     try:
         sandbox = Sandbox(port=args.port, data=args.data, version=args.version, user=args.user,
@@ -30,6 +33,10 @@ def main(argv=None):
     except (OSError, StoreError, ValueError) as e:
         print(f"hinemos-sandbox: cannot start: {e}", file=sys.stderr)
         return 1
+
+    for notify_id in args.notification:
+        if notify_id not in sandbox.settings.notifications:
+            sandbox.add_notification(notify_id)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
