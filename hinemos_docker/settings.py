@@ -194,8 +194,6 @@ def syslog_monitor(monitor_id, description, scope, rules, options):
         "runInterval": 0,
         "monitorFlg": True,
         "collectorFlg": False,
-        "predictionFlg": False,
-        "changeFlg": False,
         "application": monitor_id,
         "notifyRelationList": _notify(options),
         "stringValueInfo": [

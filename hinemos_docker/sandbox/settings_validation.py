@@ -71,7 +71,7 @@ def check_monitor(info, stored, facility_exists, notification_exists):
     if calendar is not None:  # the stand-in has no calendars
         raise invalid(msg("MESSAGE_CALENDAR_ID_IS_NULL") if calendar == "" else
                       msg("MESSAGE_CALENDAR_ID_NOT_EXIST", calendar))
-    for flag in ("monitorFlg", "collectorFlg", "predictionFlg", "changeFlg"):
+    for flag in ("monitorFlg", "collectorFlg"):
         required(info.get(flag))
     monitored = info["monitorFlg"]
     check_string("APPLICATION", info.get("application"), monitored, 1 if monitored else 0, 64)
@@ -86,6 +86,8 @@ def check_monitor(info, stored, facility_exists, notification_exists):
 
 
 def _check_numeric(info, interval):
+    for flag in ("predictionFlg", "changeFlg"):  # unboxed by the numeric checks only
+        required(info.get(flag))
     for label, field, size in (("COLLECTION_DISPLAY_NAME", "itemName", 256),
                                ("COLLECTION_UNIT", "measure", 64)):
         value = info.get(field)

@@ -8,8 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PURE_MODULES = ["containers", "output", "errors", "metrics", "memory", "jobs", "repository",
-                "repository_plan", "messages", "settings", "settings_plan", "syslog_format", "events",
-                "process"]
+                "repository_plan", "messages", "settings", "settings_plan", "settings_rest", "syslog_format",
+                "events", "process"]
 IO_LIBRARIES = ["docker", "requests", "urllib3", "suds", "pysnmp", "http.client", "subprocess"]
 
 

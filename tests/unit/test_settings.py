@@ -160,3 +160,46 @@ def test_change_lines_in_both_languages():
     created = settings_plan.change_line(settings_plan.Change("job", "START_web", "create"))
     assert created.render(False) == "Creating job START_web."
     assert message("setting_notification_missing", id="X").render(False).startswith("notification ID X")
+
+
+def rest_response(body, type_id):
+    """What GET monitor/{monitorId} answers for a monitor added with `body`: the same fields, with
+    the monitor type and the notifications' types, the manager's own fields and the rules' order."""
+    response = copy.deepcopy(body)
+    response.update(monitorTypeId=type_id, monitorType="NUMERIC" if type_id == "MON_CUSTOM_N" else "STRING",
+                    regDate="2026-12-01 21:00:00.000", regUser="hinemos", scope="docker_host>")
+    for relation in response["notifyRelationList"]:
+        relation["notifyType"] = "EVENT"
+    response.get("stringValueInfo", []).reverse()
+    return response
+
+
+@pytest.mark.parametrize("monitor", settings.monitors(OPTIONS), ids=lambda m: m["monitorId"])
+def test_rest_bodies_round_trip_to_the_same_plan(monitor):
+    from hinemos_docker import settings_rest
+    body = settings_rest.monitor_body(monitor)
+    assert isinstance(body["runInterval"], str) and "monitorType" not in body
+    if monitor["monitorTypeId"] == "MON_CUSTOM_N":
+        assert body["customCheckInfo"]["commandExecTypeCode"] == "SELECTED"
+        assert body["priorityChangeFailureType"] == "NOT_PRIORITY_CHANGE"
+        assert {row["monitorNumericType"] for row in body["numericValueInfo"]} == {"BASIC", "CHANGE"}
+    else:
+        assert [rule["orderNo"] for rule in body["stringValueInfo"]] == list(
+            range(1, len(monitor["stringValueInfo"]) + 1))
+        assert body["priorityChangeJudgmentType"] == "NOT_PRIORITY_CHANGE"
+    modify = settings_rest.monitor_body(monitor, for_add=False)
+    assert "monitorId" not in modify and "ownerRoleId" not in modify
+    stored = settings_rest.monitor_info(rest_response(body, monitor["monitorTypeId"]))
+    assert settings_plan.differences(monitor, stored) == []
+
+
+def test_rest_jobunit_round_trip():
+    from hinemos_docker import settings_rest
+    tree = settings.jobunit("JU", "h1", "web", OPTIONS)
+    body = settings_rest.jobunit_body(tree)["jobTreeItem"]
+    assert body["data"]["type"] == "JOBUNIT" and body["data"]["updateTaget"] is True
+    job = body["children"][2]["data"]
+    assert (job["type"], job["beginPriority"]) == ("JOB", "INFO")
+    assert job["command"]["stopType"] == "DESTROY_PROCESS"
+    assert [s["type"] for s in job["endStatus"]] == ["NORMAL", "WARNING", "ABNORMAL"]
+    assert settings_plan.differences(tree, settings_rest.job_tree(body)) == []
