@@ -5,6 +5,7 @@ import pytest
 
 from hinemos_docker import hinemos_ws, settings
 from hinemos_docker.commands.settings import COMMAND
+from hinemos_docker.hinemos_settings_ws import MonitorSettingClient
 from tests.fixtures.sandbox import SANDBOX_PASSWORD, SANDBOX_USER
 
 WRITES = ("addMonitor", "modifyMonitor", "deleteMonitor", "registerJobunit", "deleteJobunit")
@@ -170,3 +171,20 @@ def test_manager_down_or_wrong_password_is_one_line(manager, setting_add, tmp_pa
     manager.stop()
     down = setting_add(type("Gone", (), {"base_url": url}))
     assert down.code == 1 and "cannot reach the Hinemos manager" in down.err and down.err.count("\n") == 1
+
+
+def test_a_fault_mid_run_is_one_line_and_a_rerun_converges(manager, setting_add):
+    assert setting_add(manager).code == 0
+    # a setting the manager will not let this command replace: its owner role cannot change
+    manager.settings.monitors["CONTAINER_DISK"]["ownerRoleId"] = "ADMINISTRATORS"
+    # deleted through the endpoint, which also saves the owner change above
+    client = MonitorSettingClient(manager.base_url, SANDBOX_USER, SANDBOX_PASSWORD)
+    client.call("deleteMonitor", ["CONTAINER_EVENT"])
+    result = setting_add(manager, "--replace")
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "raised InvalidSetting: $[MESSAGE_OWNERROLEID_CHANGE_NG]" in result.err
+    assert result.lines[-1] == "Replacing monitor setting CONTAINER_DISK (ownerRoleId)."  # where it stopped
+    assert "CONTAINER_EVENT" not in manager.settings.monitors
+    again = setting_add(manager)
+    assert again.code == 0 and "Creating monitor setting CONTAINER_EVENT." in again.lines
+    assert any(line.startswith("[skip] The monitor setting CONTAINER_DISK differs") for line in again.lines)
