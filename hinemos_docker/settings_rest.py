@@ -170,6 +170,7 @@ def jobunit_body(tree):
 
 
 def job_tree(response):
-    """A JobTreeItem of GET setting/job_treeFull (or a jobunit reply) in the 6.2 jobTreeItem shape."""
-    return {"data": _job_data_from_rest(response.get("data") or {}),
+    """A JobTreeItem of GET setting/job_treeFull (or a jobunit reply) in the 6.2 jobTreeItem shape.
+    Those replies carry every property, which 6.2 says with propertyFull (7.x never writes it)."""
+    return {"data": {**_job_data_from_rest(response.get("data") or {}), "propertyFull": True},
             "children": [job_tree(child) for child in response.get("children") or [] if child]}

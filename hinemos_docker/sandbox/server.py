@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from . import soap, store, writes
+from . import settings_rest, soap, store, writes
 from .model import Fault, JavaError
 from .repository import Repository
 from .settings import SETTINGS_OPERATIONS, Settings
@@ -207,6 +207,19 @@ class Sandbox:
         except Exception as e:  # a request JAXB could not bind: no Hinemos detail
             return 500, soap.plain_fault("S:Server", str(e) or type(e).__name__)
         return 200, schema.response(operation, result)
+
+    def handle_settings_rest(self, method, path, query, body):
+        """(HTTP status, JSON) answering a 7.x settings request (path below /HinemosWeb/api; the
+        caller has checked the token), or None when the path is not a settings resource."""
+        found = settings_rest.route(method, path)
+        if found is None:
+            return None
+        handler, params, writing = found
+        with self.lock:
+            try:
+                return 200, self._run(handler, writing, (params, query, body), "settings")
+            except Fault as f:
+                return settings_rest.error_body(f)
 
     def _run(self, function, writing, args, model):
         try:
