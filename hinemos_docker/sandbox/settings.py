@@ -54,6 +54,11 @@ class Settings:
     def user(self):
         return self.repository.user
 
+    @property
+    def rest(self):
+        """Whether the manager is a 7.x one (its validator differs in places)."""
+        return self.repository.version.startswith("7.")
+
     def facility_exists(self, facility_id):
         return facility_id in self.repository.facilities
 
@@ -106,7 +111,7 @@ class Settings:
         return self.monitors[monitor_id]
 
     def add_monitor(self, info):
-        check_monitor(info, None, self.facility_exists, self.notification_exists)
+        check_monitor(info, None, self.facility_exists, self.notification_exists, self.rest)
         if info["monitorId"] in self.monitors:
             raise Fault("MonitorDuplicate", f"MonitorInfo, primaryKey = {info['monitorId']}")
         stamp = now_ms()
@@ -116,7 +121,7 @@ class Settings:
     def modify_monitor(self, info):
         required(info)
         stored = self._stored_monitor(info.get("monitorId"), "MonitorNotFound")
-        check_monitor(info, stored, self.facility_exists, self.notification_exists)
+        check_monitor(info, stored, self.facility_exists, self.notification_exists, self.rest)
         self.monitors[info["monitorId"]] = self._stored(info, regDate=stored["regDate"],
                                                         regUser=stored["regUser"])
         return True

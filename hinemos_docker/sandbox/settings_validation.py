@@ -41,9 +41,9 @@ def _check_id(label, value, max_size):
         raise invalid(msg("MESSAGE_INPUT_ILLEGAL_CHARACTERS", msg(label), value))
 
 
-def check_monitor(info, stored, facility_exists, notification_exists):
+def check_monitor(info, stored, facility_exists, notification_exists, rest=False):
     """validateMonitorInfo for MON_CUSTOM_N and MON_SYSLOG_S; `stored` is the monitor being
-    modified (None on add)."""
+    modified (None on add); `rest`: a 7.x manager's rules (master MonitorValidator)."""
     required(info)
     monitor_id = info.get("monitorId")
     _check_id("MONITOR_ID", monitor_id, 64)
@@ -80,16 +80,17 @@ def check_monitor(info, stored, facility_exists, notification_exists):
         if not notification_exists(notify_id):
             raise invalid(msg("MESSAGE_NOTIFY_ID_NOT_EXIST", notify_id))
     if type_id == MON_CUSTOM_N:
-        _check_numeric(info, interval)
+        _check_numeric(info, interval, rest)
     else:
         _check_string_rules(info)
 
 
-def _check_numeric(info, interval):
+def _check_numeric(info, interval, rest):
     for flag in ("predictionFlg", "changeFlg"):  # unboxed by the numeric checks only
         required(info.get(flag))
-    for label, field, size in (("COLLECTION_DISPLAY_NAME", "itemName", 256),
-                               ("COLLECTION_UNIT", "measure", 64)):
+    # 6.2 checks the collected item on every numeric monitor, 7.x only when it is collected
+    items = (("COLLECTION_DISPLAY_NAME", "itemName", 256), ("COLLECTION_UNIT", "measure", 64))
+    for label, field, size in items if info["collectorFlg"] or not rest else ():
         value = info.get(field)
         check_string(label, value, True, 1, size)
         if ILLEGAL_ITEM_CHARACTERS & set(value):
