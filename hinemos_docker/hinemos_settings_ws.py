@@ -5,13 +5,13 @@ SoapSettings is the interface the settings command uses, in plain data shaped li
 (monitorInfo, jobTreeItem): notification_types, missing_facilities, monitors, add/modify_monitor,
 jobunit, register_jobunit. The same methods exist for 7.x over REST.
 """
+from . import settings_plan
 from .errors import HinemosFault
 from .hinemos_ws import RepositoryClient, SoapClient
 
 NS_MONITOR = "http://monitor.ws.clustercontrol.com"
 NS_JOB = "http://jobmanagement.ws.clustercontrol.com"
 NS_NOTIFY = "http://notify.ws.clustercontrol.com"
-JOB_TYPE_JOBUNIT = 0
 
 
 class MonitorSettingClient(SoapClient):
@@ -105,30 +105,15 @@ class SoapSettings:
         """The stored jobunit as a jobTreeItem of full job data (getJobTree gives only IDs and
         names), or None if there is none."""
         client = self._client(JobClient)
-        root = _find_jobunit(client.job_tree(), jobunit_id)
+        root = settings_plan.find_jobunit(client.job_tree(), jobunit_id)
         if root is None:
             return None
-        full = client.full_jobs(jobunit_id, [item["data"]["id"] for item in _walk(root)])
+        full = client.full_jobs(jobunit_id, [item["data"]["id"] for item in settings_plan.walk(root)])
         return _with_data(root, {data["id"]: data for data in full if data})
 
     def register_jobunit(self, tree):
         """registerJobunit: creates or replaces the whole jobunit."""
         self._client(JobClient).register_jobunit(_without_parents(tree))
-
-
-def _walk(item):
-    yield item
-    for child in item.get("children") or []:
-        if child:
-            yield from _walk(child)
-
-
-def _find_jobunit(tree, jobunit_id):
-    for item in _walk(tree or {}):
-        data = item.get("data") or {}
-        if data.get("type") == JOB_TYPE_JOBUNIT and data.get("id") == jobunit_id:
-            return item
-    return None
 
 
 def _with_data(item, by_id):

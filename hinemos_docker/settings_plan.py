@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .messages import message
+from .settings import JOB_TYPE_JOBUNIT
 
 # lists whose order the manager does not keep: their items are matched by these keys
 KEYED_LISTS = {
@@ -119,6 +120,23 @@ def plan_jobunit(desired, actual, replace=False):
         changes.append(_change("job", job_id, child["data"], None if held is None else held.get("data"),
                                replace))
     return changes
+
+
+def walk(item):
+    """The items of a jobTreeItem, parents first."""
+    yield item
+    for child in item.get("children") or []:
+        if child:
+            yield from walk(child)
+
+
+def find_jobunit(tree, jobunit_id):
+    """The jobunit item of that ID in a job tree as the manager returns it (under composite items)."""
+    for item in walk(tree or {}):
+        data = item.get("data") or {}
+        if data.get("type") == JOB_TYPE_JOBUNIT and data.get("id") == jobunit_id:
+            return item
+    return None
 
 
 def jobunit_to_register(desired, actual, changes):
