@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Repository sync of 200 containers against the stand-in manager (issue 4, item 5): wall time and
+"""Repository sync of 200 containers against the stand-in manager: wall time and
 SOAP calls by operation, as the stand-in received them, for Add on an empty repository, Add again,
 Update with nothing changed, then Update after 10 containers stopped and Delete after they were
 removed. Targets: Update with nothing changed makes no modifying call; modifying calls grow with

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CPU usage of every running container at 10, 50 and 200 containers (issue 5, item 7): wall time and
+"""CPU usage of every running container at 10, 50 and 200 containers: wall time and
 peak RSS of
 
 - ours, `MonitorDockerContainerResourceCpu.py --all`: a steady run (the previous sample is in the -k

@@ -1,5 +1,6 @@
 #!/bin/bash
-# RepositoryDockerNode.sh: keep the Hinemos repository in sync with every Docker host (SEED-SPEC 2.0.1).
+# RepositoryDockerNode.sh: keep the Hinemos repository in sync with every Docker host (the manual's
+# batch script; docs/repository-sync.md).
 # cron runs it every five minutes (see crontab.example). Order as in the manual: Add for every host,
 # then Delete for every host, then Update for every host. A failing step does not stop the others;
 # the exit status is 1 if any step failed, 0 otherwise.

@@ -7,7 +7,9 @@ import argparse
 import importlib.util
 import os
 import re
+import shutil
 import sys
+import textwrap
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ DEFAULT_HINEMOS_USER = "hinemos"
 DEFAULT_HINEMOS_PASSWORD = "hinemos"
 DEFAULT_STATE_DIR = "/tmp"
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
-# the real manager's facility ID rule (hinemos-ws.md 4.3)
+# the real manager's facility ID rule (docs/hinemos-facts.md#facility-id)
 FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
 
 
@@ -59,10 +61,37 @@ class _HelpRequested(Exception):
     pass
 
 
+HELP_WIDTH = 100  # --help is never wider, whatever the terminal; docs/ show it at this width
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter with two changes, so that --help reads the same on every Python 3.9+:
+    descriptions and epilogs are wrapped like option help, keeping their explicit line breaks (an
+    epilog's `output:` and `exit status:` lines), and an option with a value shows it once
+    (`-i, --ip IP_ADDRESS`)."""
+
+    def __init__(self, prog, width=None):
+        super().__init__(prog, width=width or min(shutil.get_terminal_size().columns - 2, HELP_WIDTH))
+
+    def _fill_text(self, text, width, indent):
+        return "\n".join(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+                         for line in text.splitlines())
+
+    def _format_action_invocation(self, action):
+        if not action.option_strings or action.nargs == 0:
+            return super()._format_action_invocation(action)
+        value = self._format_args(action, self._get_default_metavar_for_optional(action))
+        return f"{', '.join(action.option_strings)} {value}"
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with usage errors as UsageError (exit 1, never argparse's 2), help to `stream`."""
 
     stream = None
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._optionals.title = "options"  # the heading of Python 3.10+, also on 3.9
 
     def print_help(self, file=None):
         super().print_help(file or self.stream)
@@ -225,10 +254,11 @@ def syslog_options(parser, required=False):
                        help="syslog destination of the result, e.g. 127.0.0.1:514")
     group.add_argument("--syslog-protocol", choices=("udp", "tcp"), default="udp",
                        help="syslog transport (default: udp)")
-    group.add_argument("--syslog-facility", choices=SYSLOG_FACILITIES, default="user",
-                       help="syslog facility (default: user)")
-    group.add_argument("--syslog-severity", choices=SYSLOG_SEVERITIES, default="info",
-                       help="syslog severity (default: info)")
+    # a metavar, so that usage stays short; the choices are listed in the help
+    group.add_argument("--syslog-facility", choices=SYSLOG_FACILITIES, default="user", metavar="FACILITY",
+                       help=f"syslog facility: {', '.join(SYSLOG_FACILITIES)} (default: user)")
+    group.add_argument("--syslog-severity", choices=SYSLOG_SEVERITIES, default="info", metavar="SEVERITY",
+                       help=f"syslog severity: {', '.join(SYSLOG_SEVERITIES)} (default: info)")
 
 
 def snmp_options(parser):
@@ -245,14 +275,21 @@ def snmp_options(parser):
 
 # ---- the harness ---------------------------------------------------------------------------
 
-def build_parser(command, stream=None):
+def build_parser(command, stream=None, width=None):
+    """The command's parser; `width` fixes the help width (default: the terminal's, at most
+    HELP_WIDTH)."""
     parser = Parser(prog=command.prog, description=command.description, epilog=command.epilog,
-                    allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter)
+                    allow_abbrev=False, formatter_class=lambda prog: HelpFormatter(prog, width))
     for add_options in command.options:
         add_options(parser)
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     parser.stream = stream
     return parser
+
+
+def help_text(command, width=HELP_WIDTH):
+    """The command's --help at a fixed width, as docs/ show it."""
+    return build_parser(command, width=width).format_help()
 
 
 # module -> distribution of each runtime dependency that commands import when they need it

@@ -11,7 +11,7 @@ SCOPE_LABEL = "hinemosAssignScopeId"
 
 
 def state_from_status(status):
-    """The State (running, restarting, paused, exited) of a docker-ps Status (SEED-SPEC 5.2).
+    """The State (running, restarting, paused, exited) of a docker-ps Status (docs/rules.md#container-state).
 
     Beyond the manual: current Docker also says `Up 3 hours (healthy)`, `Created`,
     `Removal In Progress` and `Dead`; containers that are not running and not restartable
@@ -64,7 +64,7 @@ def is_pattern(value):
 
 
 def select(containers, container_id=None, container_name_value=None):
-    """The containers chosen by -c/-n, in API order (SEED-SPEC C.2).
+    """The containers chosen by -c/-n, in API order (docs/rules.md#container-selection).
 
     `abc*` selects every container whose ID (or name) starts with `abc` and may select none.
     Without `*`, -c is a unique ID prefix (as `-c #[NODE_NAME]` passes 12 characters) and -n an
@@ -99,7 +99,7 @@ def select(containers, container_id=None, container_name_value=None):
 
 
 def select_running(containers, container_id=None, container_name_value=None):
-    """The running containers chosen by -c/-n, for resource monitors (DECISIONS 22).
+    """The running containers chosen by -c/-n, for resource monitors (docs/rules.md#running-only).
 
     Pass every container (all=1) when -c/-n is given, so that a stopped match selects nothing
     (exit 0) instead of failing as an unknown container; without -c/-n the running list will do.
@@ -110,7 +110,7 @@ def select_running(containers, container_id=None, container_name_value=None):
 
 def label_scopes(labels):
     """Scope facility IDs of the hinemosAssignScopeId label: split on ',', blanks trimmed,
-    empty items and repeats dropped (DECISIONS 12)."""
+    empty items and repeats dropped (docs/rules.md#label-scopes)."""
     value = (labels or {}).get(SCOPE_LABEL)
     if value is None:
         return None
@@ -124,7 +124,8 @@ def label_scopes(labels):
 
 def published_ports(ports):
     """DOCKER_PORTS as the docker CLI's PORTS column: `<hostIP>:<public>-><private>/<type>`
-    joined by ', ', only published ports; '' when nothing is published (DECISIONS 9)."""
+    joined by ', ', only published ports; '' when nothing is published
+    (docs/rules.md#node-variables)."""
     published = []
     for port in ports or []:
         if port.get("PublicPort") is None:

@@ -56,7 +56,8 @@ def _tcp_url(host, port, tls):
 
 def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=None, tlscert=None,
                      tlskey=None, environ=None):
-    """The Endpoint for -i/-p/TLS options and the docker CLI's variables (DECISIONS 3). Pure."""
+    """The Endpoint for -i/-p/TLS options and the docker CLI's variables (docs/rules.md#docker-endpoint).
+    Pure."""
     environ = os.environ if environ is None else environ
     verify = bool(tlsverify) or (tlsverify is None and bool(environ.get("DOCKER_TLS_VERIFY")))
     use_tls = verify or bool(tls)

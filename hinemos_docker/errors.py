@@ -1,4 +1,4 @@
-"""Errors of the suite: one root, each class carrying the exit code the spec documents.
+"""Errors of the suite: one root, each class carrying the exit code the manual documents.
 
 cli.run() is the only place these become exit codes and one-line stderr messages.
 """
@@ -6,7 +6,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Return values of SEED-SPEC C.6."""
+    """Return values (docs/rules.md#return-values)."""
 
     OK = 0
     ABNORMAL = 1

@@ -1,4 +1,4 @@
-"""Pure rules of the event monitor (SEED-SPEC 3.2, DECISIONS 24): which window of Docker events a
+"""Pure rules of the event monitor (docs/rules.md#event-window): which window of Docker events a
 run reads, which of them are new, what the -k state keeps, and how an event is written.
 
 Exactly once across runs. The daemon's GET /events?since=S&until=U returns its buffered events
@@ -19,7 +19,7 @@ from .syslog_format import SyslogMessage, report_line
 
 SECOND_NS = 1_000_000_000
 OVERLAP_NS = SECOND_NS
-FIRST_RUN_NS = 300 * SECOND_NS  # a first run reads the last 300 s (DECISIONS 24)
+FIRST_RUN_NS = 300 * SECOND_NS  # a first run reads the last 300 s
 # moby keeps only its last 256 events (daemon/events eventsLimit); a window that returns about
 # that many may have lost older ones. The slack covers events published after `until`.
 DAEMON_EVENT_BUFFER = 256

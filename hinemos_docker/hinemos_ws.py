@@ -7,8 +7,8 @@ SoapClient.call() is the single choke point where SOAP faults become errors.Hine
 transport trouble (refused, timeout, unknown host, HTTP errors, something that is not the endpoint)
 becomes errors.HinemosError naming the URL. Loading the WSDL goes through the same translation.
 
-The contract is the real manager's (../shared/reference/hinemos-ws.md): Basic auth is sent
-pre-emptively on every request because the manager never answers 401 (§2), the WSDL is read on
+The contract is the real manager's: Basic auth is sent pre-emptively on every request because
+the manager never answers 401 (docs/hinemos-facts.md#basic-auth), the WSDL is read on
 every connect (cache=None) and requests are built from the live types, so one client speaks to 6.0
 and 6.2 managers alike.
 """

@@ -1,4 +1,4 @@
-"""Pure rules of the job scripts (SEED-SPEC 4, DECISIONS 25-28): which containers a job acts on,
+"""Pure rules of the job scripts (docs/rules.md#job-states): which containers a job acts on,
 skips or fails by state, the result lines and the exit code, the command's start failure, the
 download's tar file name and its `tar -tv` listing.
 
@@ -13,7 +13,7 @@ from datetime import datetime
 from .containers import container_name, container_state, select, short_id
 from .errors import CommandNotStarted, ContainerNotFound, ExitCode, UsageError
 
-# the one state each operation acts on (SEED-SPEC 4.3-4.6); rm -f acts on every state
+# the one state each operation acts on (docs/rules.md#job-states); rm -f acts on every state
 TARGET_STATE = {"start": "exited", "stop": "running", "restart": "running", "rm": "exited"}
 SUCCESS, FAILED, SKIP = "Success", "Failed", "Skip"
 
@@ -59,8 +59,8 @@ def plan(operation, container, force=False, link=False):
     """The result decided without calling Docker, or None when the job acts on the container.
 
     start acts on exited containers (a never-started `Created` one included: it is exited in the
-    four-state model of SEED-SPEC 5.2), stop and restart on running ones, rm on exited ones or on
-    every state with -f; other states are skipped, except that rm without -f fails (DECISIONS 26).
+    four-state model of docs/rules.md#container-state), stop and restart on running ones, rm on
+    exited ones or on every state with -f; other states are skipped, except that rm without -f fails.
     rm -l removes the container's links in any state, and skips a container that has none.
     """
     state = container_state(container)
@@ -98,7 +98,7 @@ def select_targets(containers, container_id=None, name=None):
 
 
 def select_one(containers, container_id=None, name=None):
-    """The single container the command and download jobs act on (DECISIONS 27)."""
+    """The single container the command and download jobs act on (docs/rules.md#one-container-jobs)."""
     chosen = select_targets(containers, container_id, name)
     if len(chosen) > 1:
         what, value = _wanted(container_id, name)
@@ -143,7 +143,7 @@ def command_not_started(container, failure):
 # ---- download job ---------------------------------------------------------------------------
 
 def archive_name(name, source):
-    """`<container name><SOURCE with each '/' replaced by '_'>.tar` (DECISIONS 28)."""
+    """`<container name><SOURCE with each '/' replaced by '_'>.tar` (docs/rules.md#download-file-name)."""
     return f"{name}{source.replace('/', '_')}.tar"
 
 

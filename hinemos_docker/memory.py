@@ -1,4 +1,4 @@
-"""Pure memory formulas of MonitorDockerContainerResourceMemory.py (SEED-SPEC 3.4, DECISIONS 18).
+"""Pure memory formulas of MonitorDockerContainerResourceMemory.py (docs/rules.md#memory-usage).
 
 Inputs are the JSON of one-shot stats, of inspect and of /info, and the host's UCD-SNMP memory
 values (KB); no I/O here.

@@ -1,4 +1,5 @@
-"""The repository scripts' messages (SEED-SPEC 2.4): Japanese under a ja locale, English otherwise.
+"""The repository scripts' messages (docs/rules.md#message-locale): Japanese under a ja locale,
+English otherwise.
 
 Pure: a plan carries Message values (a key and its arguments); the command renders them in the
 language of the environment when it prints them. The Japanese texts are the manual's, character for
@@ -118,8 +119,8 @@ class Message(NamedTuple):
     args: tuple = ()
 
     def render(self, japanese):
-        """The line in Japanese or English; lists print as Python 3 reprs (DECISIONS 5); an argument
-        that is itself a Message is rendered in the same language."""
+        """The line in Japanese or English; lists print as Python 3 reprs; an argument that is
+        itself a Message is rendered in the same language."""
         args = {k: v.render(japanese) if isinstance(v, Message) else v for k, v in self.args}
         return CATALOGUE[self.key][0 if japanese else 1].format(**args)
 

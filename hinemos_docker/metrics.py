@@ -1,6 +1,6 @@
 """Pure metrics of the rate monitors (CPU, disk, network): a Sample of cumulative counters from the
 stats JSON of cgroup v1 or v2, and the rates and percentages between two samples
-(SEED-SPEC 3.3, 3.5, 3.6; DECISIONS 16, 17, 20, 29).
+(docs/rules.md#cpu-usage, docs/rules.md#disk-rates, docs/rules.md#network-rates).
 
 No I/O here. A rate is None whenever it cannot be trusted (a counter went backwards, the interval
 is not positive, a figure is missing), so that no negative or made-up value reaches Hinemos.
@@ -193,7 +193,7 @@ def per_second(before, after, counter):
 
 
 def cpu_percent(before, after):
-    """100 × Δtotal_usage / Δread, not divided by the number of cores (DECISIONS 17)."""
+    """100 × Δtotal_usage / Δread, not divided by the number of cores."""
     rate = per_second(before, after, "cpu_total")
     return None if rate is None else 100 * rate / NS_PER_S
 
@@ -211,7 +211,7 @@ def cpu_percent_per_core(before, after):
 
 
 def share_of_host(percent, online_cpus):
-    """A container's CPU percent as a percent of the whole host (DECISIONS 17, --with-host); None
+    """A container's CPU percent as a percent of the whole host (--with-host); None
     when the daemon did not say how many CPUs are online."""
     return percent / online_cpus if online_cpus else None
 
@@ -221,7 +221,7 @@ HOST_CPU_COUNTERS = ("user", "nice", "system", "idle", "wait")
 
 def host_cpu_percent(before, after):
     """100 × (1 − Δidle / Δ(user+nice+system+idle+wait)) from UCD-SNMP ssCpuRaw* counters
-    (DECISIONS 17); None when a counter went back (wrap, agent restart) or nothing elapsed."""
+    (docs/rules.md#cpu-usage); None when a counter went back (wrap, agent restart) or nothing elapsed."""
     deltas = {name: after[name] - before[name] for name in HOST_CPU_COUNTERS}
     total = sum(deltas.values())
     if total <= 0 or any(delta < 0 for delta in deltas.values()):

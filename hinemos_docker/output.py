@@ -1,7 +1,7 @@
 """Custom-monitor output: key,value lines that always match the Hinemos agent's rule.
 
 The agent (6.1+) accepts `^(.+),\\s*(-?[0-9.]+)$` per line and reads at most 512 bytes of stdout
-by default (hinemos-ws.md 6); nothing else may reach stdout of a custom monitor.
+by default (docs/hinemos-facts.md#custom-monitor-output); nothing else may reach stdout of a custom monitor.
 """
 import math
 import re

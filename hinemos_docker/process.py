@@ -1,4 +1,4 @@
-"""Pure rules of the process monitor (SEED-SPEC 3.7, DECISIONS 21): the -prog/-args pattern, its key
+"""Pure rules of the process monitor (docs/rules.md#process-count): the -prog/-args pattern, its key
 and the count of matching rows of a /top answer. No I/O."""
 import re
 import warnings

@@ -1,4 +1,4 @@
-"""Repository sync, pure: the nodes and scopes one Docker host should have (SEED-SPEC 2.R), and
+"""Repository sync, pure: the nodes and scopes one Docker host should have (docs/rules.md#node-model), and
 the repository as it is, from the snapshot the commands gather through the client (one
 getFacilityTree, plus getNode only for the nodes a plan may change). repository_plan.py compares
 the two.
@@ -27,7 +27,7 @@ VARIABLES = ("DOCKER_CONTAINER_ID", "DOCKER_COMMAND", "DOCKER_PORTS", "DOCKER_IM
 
 @dataclass(frozen=True)
 class ContainerNode:
-    """One container as the node it should be (SEED-SPEC 2.R.1, 2.R.3; DECISIONS 2, 9)."""
+    """One container as the node it should be (docs/rules.md#node-model)."""
 
     host_facility_id: str
     ip_address: str
@@ -50,7 +50,7 @@ class ContainerNode:
 
     @property
     def registrable(self):
-        """Whether the manager accepts the facility ID and name (hinemos-ws.md 4.3)."""
+        """Whether the manager accepts the facility ID and name (docs/hinemos-facts.md#facility-id)."""
         return bool(FACILITY_ID_RE.match(self.facility_id)) and len(self.name) <= FACILITY_NAME_MAX
 
     def variables(self):
@@ -86,11 +86,11 @@ class Desired:
         return f"{self.host_facility_id}_scope"
 
     def scopes(self):
-        """(scope, parent) of the scope tree of SEED-SPEC 2.R.4, parents first ('' = top level)."""
+        """(scope, parent) of docs/rules.md#scope-tree, parents first ('' = top level)."""
         return ((CONTAINER_SCOPE, ""), (HOST_SCOPE, ""), (MAP_SCOPE, ""), (self.host_scope, MAP_SCOPE))
 
     def host_node(self):
-        """The nodeInfo of a new host node (DECISIONS 8)."""
+        """The nodeInfo of a new host node (docs/rules.md#node-model)."""
         f = self.host_facility_id
         return {**_node_info(f, f, f, self.ip_address, self.description), "valid": True}
 

@@ -80,7 +80,7 @@ class _Memberships:
             steps.call("assign_node_scope", scope, missing)
 
     def label_verdict(self, scope, fid):
-        """What to do with one scope of a label (DECISIONS 12): assign, or why not."""
+        """What to do with one scope of a label (docs/rules.md#label-scopes): assign, or why not."""
         facility = self.repo.facilities.get(scope)
         if scope not in self.usable:
             return "not_a_scope" if facility is not None else "missing"
@@ -89,7 +89,7 @@ class _Memberships:
         return "member" if fid in self.members.get(scope, ()) else "assign"
 
 
-# message keys of the label step: Add (SEED-SPEC 2.1 step 10) and Update (2.3 step 4)
+# message keys of the label step: Add (its last step) and Update (after the nodes)
 ADD_LABEL = {"header": "assigning_label_scopes", "missing": "scope_missing", "built_in": "scope_built_in",
              "not_a_scope": "not_a_scope", "member": "already_in_scope", "assign": "assigning"}
 UPDATE_LABEL = {**ADD_LABEL, "header": "checking_label", "missing": "scope_missing_update",
@@ -115,8 +115,8 @@ def _label_steps(steps, memberships, nodes, keys):
 
 
 def add_plan(desired, repo):
-    """RepositoryDockerNodeAdd (SEED-SPEC 2.1 steps 4-10): create what is missing, assign what
-    is not assigned; existing scopes and nodes are left as they are (DECISIONS 7, 8)."""
+    """RepositoryDockerNodeAdd (docs/rules.md#sync-add): create what is missing, assign what
+    is not assigned; existing scopes and nodes are left as they are."""
     steps, memberships = _Steps(), _Memberships(repo)
     steps.say("creating_scopes")
     for scope, parent in desired.scopes():
@@ -162,8 +162,9 @@ def _create_node(steps, repo, fid, node_info):
 
 
 def delete_plan(desired, repo):
-    """RepositoryDockerNodeDelete (SEED-SPEC 2.2): one deleteNode for this host's nodes (DOCKER_HOST
-    = -f) whose container is gone; scopes, host nodes and other hosts' nodes are never touched."""
+    """RepositoryDockerNodeDelete (docs/rules.md#sync-delete): one deleteNode for this host's nodes
+    (DOCKER_HOST = -f) whose container is gone; scopes, host nodes and other hosts' nodes are never
+    touched."""
     steps = _Steps()
     steps.say("deleting_container_nodes")
     current = {c.facility_id for c in desired.containers}
@@ -186,7 +187,7 @@ def delete_plan(desired, repo):
 
 
 def update_plan(desired, repo):
-    """RepositoryDockerNodeUpdate (SEED-SPEC 2.3, DECISIONS 11): DOCKER_STATUS and the management
+    """RepositoryDockerNodeUpdate (docs/rules.md#sync-update): DOCKER_STATUS and the management
     flag from the state, derived properties after a recreation, then the label scopes that exist."""
     steps, memberships = _Steps(), _Memberships(repo)
     steps.say("updating_container_nodes")
@@ -247,7 +248,7 @@ def refreshed_node(node, current):
 
 
 def container_lines(action, desired):
-    """The container list as each script prints it (SEED-SPEC 2.1 step 3, 2.2 step 2, 2.3 step 2)."""
+    """The container list as each script prints it (docs/rules.md#sync-listing)."""
     lines = [message("got_containers" if action == "delete" else "getting_containers")]
     for node in desired.containers:
         if action == "delete":

@@ -1,4 +1,4 @@
-"""SNMP edge: the Docker host's memory and CPU counters from its UCD-SNMP-MIB (SEED-SPEC C.4).
+"""SNMP edge: the Docker host's memory and CPU counters from its UCD-SNMP-MIB, on the host of -i.
 
 Used only with --with-host. pysnmp 7 is asyncio only, so each query runs in its own
 asyncio.run(); pysnmp is imported inside the query because importing it costs ~0.1 s.

@@ -1,4 +1,4 @@
-"""The -k state file (DECISIONS 15): JSON in STATE_DIR/KEY_ID.txt, read and replaced under an
+"""The -k state file (docs/rules.md#state-file): JSON in STATE_DIR/KEY_ID.txt, read and replaced under an
 exclusive lock, written atomically with mode 0600, never followed through a symlink.
 
 A corrupt file is reset with a warning so the next run recovers; nothing is written unless the

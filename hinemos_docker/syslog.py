@@ -5,7 +5,8 @@ connection per run), and the one place where socket errors become SyslogError.
         sender.send(messages)                 # SyslogMessage list, formatted by syslog_format
     # leaving the block confirms delivery as far as the transport allows
 
-Python's SysLogHandler is not used: it writes no timestamp or HOSTNAME (testbed.md).
+Python's SysLogHandler is not used: it writes no timestamp or HOSTNAME, and
+receivers then take the message's first word as the HOSTNAME.
 """
 import errno
 import os

@@ -1,6 +1,7 @@
 """Pure syslog formatting: the RFC 3164 packet `<PRI>Mmm dd HH:MM:SS HOSTNAME TAG: MSG` exactly as
-the Hinemos manager parses it (hinemos-ws.md 7), and the `YYYY-MM-DD HH:MM:SS ...` report lines the
-syslog monitors print beside what they send. No I/O; syslog.py sends what this module builds.
+the Hinemos manager parses it (docs/hinemos-facts.md#syslog-reception), and the
+`YYYY-MM-DD HH:MM:SS ...` report lines the syslog monitors print beside what they send. No I/O;
+syslog.py sends what this module builds.
 """
 import re
 from dataclasses import dataclass

@@ -79,7 +79,7 @@ for _ in $(seq 100); do
 done
 [[ -n $URL ]] || die "the stand-in printed no URL within 10 s"
 echo "manager: $URL (user hinemos, password hinemos; data $WORK/repository.json)"
-# scopes an operator made beforehand: web1 and web2 exist, web3 does not (SEED-SPEC 2.1 example);
+# scopes an operator made beforehand: web1 and web2 exist, web3 does not (the manual's Add example);
 # and the manager server's own node, which runs the monitors' commands (an installation has it)
 "$PY" - "$URL" <<'EOF'
 import sys

@@ -7,7 +7,7 @@
 #   scripts/testbed.sh status   one line per component
 #   scripts/testbed.sh env      print the settings file the tests source
 #
-# Facts behind each step (timings, pitfalls) are measured in the team's testbed notes.
+# The facts behind each step are in docs/development.md (The test bed) and the comments below.
 set -euo pipefail
 
 # ---- settings (environment overrides the defaults) -------------------------------------------

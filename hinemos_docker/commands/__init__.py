@@ -4,7 +4,8 @@ from .. import containers
 
 def selected_running(engine, args):
     """Running containers chosen by -c/-n, in API order. Only an exact -c/-n lists all containers,
-    so that a stopped match selects nothing instead of failing as unknown (DECISIONS 22)."""
+    so that a stopped match selects nothing instead of failing as unknown
+    (docs/rules.md#running-only)."""
     exact = any(value and not containers.is_pattern(value)
                 for value in (args.container_id, args.container_name))
     listed = engine.containers(all=exact)

@@ -1,6 +1,6 @@
 """JobDockerContainerCommand.py: run a command in one running container through the Exec API;
-its stdout and stderr pass through as they come and its exit code is ours (SEED-SPEC 4.1,
-DECISIONS 27)."""
+its stdout and stderr pass through as they come and its exit code is ours
+(docs/rules.md#command-words, docs/rules.md#one-container-jobs)."""
 import codecs
 import shlex
 
@@ -18,7 +18,7 @@ def _command_options(parser):
 
 
 def command_vector(command, shell=False):
-    """The exec command vector of the COMMAND argument (DECISIONS 27)."""
+    """The exec command vector of the COMMAND argument (docs/rules.md#command-words)."""
     if shell:
         return ["sh", "-c", command]
     try:

@@ -1,10 +1,11 @@
 """MonitorDockerContainerStatus.py: the State of each container, sent as one syslog message per
-container whose HOSTNAME is the 12-character ID, i.e. the container node (SEED-SPEC 3.8,
-DECISIONS 23).
+container whose HOSTNAME is the 12-character ID, i.e. the container node
+(docs/rules.md#container-state-messages).
 
-The State comes from one GET /containers/json?all=1 (its Status converted as SEED-SPEC 5.2 does,
-the same rule as MonitorDockerHostStatus --count) rather than one inspect per container: the
-same four words for every container state, in one call whatever the number of containers.
+The State comes from one GET /containers/json?all=1 (its Status converted as
+docs/rules.md#container-state says, the same rule as MonitorDockerHostStatus --count) rather than
+one inspect per container: the same four words for every container state, in one call whatever the
+number of containers.
 """
 from datetime import datetime
 from functools import partial

@@ -1,7 +1,7 @@
 """MonitorDockerContainerResourceCpu.py (alias MonitorDockerContainerRepositoryCPU.py): CPU usage (%)
 of each running container (--all, the default) or of each of its cores (--core); with --with-host
-as shares of the whole host, plus the host's own usage over SNMP (SEED-SPEC 3.3, DECISIONS 1, 16,
-17, 29)."""
+as shares of the whole host, plus the host's own usage over SNMP (docs/rules.md#cpu-usage,
+docs/rules.md#previous-sample, docs/rules.md#cgroup-v2)."""
 import dataclasses
 import time
 
@@ -118,5 +118,5 @@ COMMAND = cli.Command(
     main=main,
 )
 
-# the name the manual's usage line prints (DECISIONS 1)
+# the name the manual's usage line prints (docs/rules.md#script-names)
 ALIAS_COMMAND = dataclasses.replace(COMMAND, prog="MonitorDockerContainerRepositoryCPU.py")

@@ -1,5 +1,5 @@
 """MonitorDockerContainerResourceDisk.py: bytes read and written per second by each running
-container, summed over its block devices (SEED-SPEC 3.5, DECISIONS 16, 19, 20, 29)."""
+container, summed over its block devices (docs/rules.md#disk-rates)."""
 from . import rates
 
 # option -> (key prefix, Sample counter)

@@ -1,5 +1,5 @@
 """FileDockerContainerDownload.py: save a file or directory of one container as a tar archive in
-a local directory, then print its path and listing (SEED-SPEC 4.2, DECISIONS 27-28).
+a local directory, then print its path and listing (docs/rules.md#download-file-name).
 
 The archive appears whole or not at all: it is written to a temporary file in DESTINATION and
 renamed into place; on any failure the temporary file is removed.

@@ -1,5 +1,5 @@
 """MonitorDockerHostEvent.py: Docker events since the previous run, sent as syslog messages and/or
-appended to a file (SEED-SPEC 3.2, DECISIONS 24).
+appended to a file (docs/rules.md#event-window, docs/rules.md#event-lines).
 
 The window under -k advances only after every destination took every event: a run that fails
 exits 1 and the next run reads the same events again (none is lost).

@@ -1,4 +1,4 @@
-"""MonitorDockerHostStatus.py: daemon alive, containers per state, disk usage (SEED-SPEC 3.1)."""
+"""MonitorDockerHostStatus.py: daemon alive, containers per state, disk usage (docs/rules.md#host-status)."""
 from .. import cli, containers
 from ..errors import DockerError
 from ..output import count, emit
@@ -16,7 +16,7 @@ def _mode_options(parser):
 
 
 def daemon_status(args):
-    """0 when GET /_ping answers OK, 1 on any failure: the measurement itself succeeded (DECISIONS 14)."""
+    """0 when GET /_ping answers OK, 1 on any failure: the measurement itself succeeded."""
     from ..docker_engine import connect
     try:
         return 0 if connect(args).ping() else 1

@@ -1,9 +1,9 @@
 """JobDockerContainerStart/Stop/Restart/Rm.py: operate on the containers -c/-n select, one line
-per container, exit 0, 9 or 1 (SEED-SPEC 4.3-4.6, DECISIONS 25-26)."""
+per container, exit 0, 9 or 1 (docs/rules.md#job-lines, docs/rules.md#job-states)."""
 from .. import cli, jobs
 from ..errors import DockerError, DockerUnreachable
 
-DEFAULT_WAIT = 10  # seconds, Docker's own default (DECISIONS 26)
+DEFAULT_WAIT = 10  # seconds, Docker's own default (docs/rules.md#job-wait)
 
 
 def _wait_option(parser):

@@ -1,6 +1,6 @@
 """MonitorDockerContainerResourceMemory.py: memory usage of each running container relative to the
 host (default) or to its limit (--container), the host's usage excluding the containers
-(--with-host, over SNMP), or the raw cgroup figures (--all) (SEED-SPEC 3.4, DECISIONS 18-22)."""
+(--with-host, over SNMP), or the raw cgroup figures (--all) (docs/rules.md#memory-usage)."""
 from .. import cli, containers, memory
 from ..errors import UsageError
 from ..output import count, emit, percent

@@ -1,5 +1,5 @@
 """MonitorDockerContainerResourceNetwork.py: bytes and packets received and sent per second by each
-running container, summed over its interfaces (SEED-SPEC 3.6, DECISIONS 16, 19, 20)."""
+running container, summed over its interfaces (docs/rules.md#network-rates)."""
 from . import rates
 
 # (kind option, direction option) -> (key prefix, Sample counter), in output order: rx before tx

@@ -1,5 +1,5 @@
 """MonitorDockerContainerProcess.py: number of processes matching a pattern in each running
-container (SEED-SPEC 3.7, DECISIONS 21-22)."""
+container (docs/rules.md#process-count)."""
 from .. import cli
 from ..errors import DockerError
 from ..output import count, emit

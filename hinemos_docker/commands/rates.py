@@ -1,4 +1,5 @@
-"""Sampling shared by the rate monitors (CPU, disk, network; DECISIONS 15, 16, 22).
+"""Sampling shared by the rate monitors (CPU, disk, network; docs/rules.md#state-file,
+docs/rules.md#previous-sample).
 
 Under the -k state file's lock: list the running containers chosen by -c/-n, fetch one one-shot
 stats sample of each (all requests in flight at once), and pair it with the previous run's sample.

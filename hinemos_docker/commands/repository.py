@@ -1,5 +1,5 @@
 """RepositoryDockerNodeAdd/Delete/Update.py: keep the Hinemos repository in sync with the
-containers of one Docker host (SEED-SPEC 2, DECISIONS 2-12).
+containers of one Docker host (docs/rules.md#sync-idempotent).
 
 acquire (the container list, the repository snapshot) -> plan (pure) -> apply: each step's
 messages are printed before its call, so a fault mid-run shows where the run stopped; a rerun
@@ -16,7 +16,7 @@ LOCAL_ADDRESS = "127.0.0.1"
 
 
 def host_address(endpoint):
-    """The Docker host's IPv4 address for the nodes (DECISIONS 8): a host name is resolved, since
+    """The Docker host's IPv4 address for the nodes (docs/rules.md#host-ipv4): a host name is resolved, since
     the manager accepts only a dotted IPv4; a unix socket is this machine."""
     if endpoint.base_url.startswith("unix://"):
         return LOCAL_ADDRESS

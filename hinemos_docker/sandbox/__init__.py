@@ -1,7 +1,7 @@
 """The stand-in Hinemos manager: a RepositoryEndpoint that behaves like the real one.
 
 It is the demo's embedded default and the integration tests' peer. Its contract is the real
-manager's (../shared/reference/hinemos-ws.md), served from the reference WSDL/XSD of 6.2 or 6.0.
+manager's (docs/hinemos-facts.md), served from the WSDL/XSD of 6.2 or 6.0 (wsdl/README.md).
 Stdlib only.
 
     sandbox = start(port=0, data="/tmp/repo.json")   # serving in a background thread

@@ -1,7 +1,7 @@
 """What the manager's repository holds before anyone writes to it, and the values it fills in.
 
-Facts from ../shared/reference/hinemos-ws.md §3-§5 ([R]/[V] there); where this file has to choose
-(display names of built-in scopes, platform names) it says so.
+Facts from docs/hinemos-facts.md#repository-operations and the sections after it; where this file
+has to choose (display names of built-in scopes, platform names) it says so.
 """
 import base64
 import time
@@ -71,7 +71,8 @@ FACILITY_DEFAULTS = {  # FacilityInfo's field initialisers (createDatetime etc. 
     "displaySortOrder": 100, "iconImage": "", "valid": True, "createUserId": "",
     "modifyUserId": "", "builtInFlg": False, "notReferFlg": True,
 }
-NODE_DEFAULTS = {  # NodeInfo's field initialisers; strings default to "" (hinemos-ws.md §4.1)
+# NodeInfo's field initialisers; strings default to "" (docs/hinemos-facts.md#node-defaults)
+NODE_DEFAULTS = {
     "ipAddressVersion": -1, "snmpCommunity": "public", "snmpPort": 161, "snmpVersion": 1,
     "snmpSecurityLevel": "noauth_nopriv", "snmpRetryCount": 3, "snmpTimeout": 5000,
     "wbemProtocol": "http", "wbemPort": 5988, "wbemRetryCount": 3, "wbemTimeout": 5000,

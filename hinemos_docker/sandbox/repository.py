@@ -1,9 +1,10 @@
 """The in-memory repository: facilities, scope relations, and the read operations of the endpoint.
 
-Semantics are the manager's (hinemos-ws.md §3): one ID space for nodes and scopes, built-in scopes
-present from the start, partial node copies from the list operations, invalid nodes hidden only by
-getNodeFacilityIdList. The write operations live in writes.py; both work on plain dicts shaped like
-the schema's types (soap.Schema), and raise model.Fault for what the manager answers with a fault.
+Semantics are the manager's (docs/hinemos-facts.md#repository-operations): one ID space for nodes
+and scopes, built-in scopes present from the start, partial node copies from the list operations,
+invalid nodes hidden only by getNodeFacilityIdList. The write operations live in writes.py; both
+work on plain dicts shaped like the schema's types (soap.Schema), and raise model.Fault for what the
+manager answers with a fault.
 """
 import copy
 

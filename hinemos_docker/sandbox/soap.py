@@ -21,7 +21,7 @@ WSDL_DIR = Path(__file__).parent / "wsdl"
 # the endpoints a version serves beside RepositoryEndpoint -> the directory of their WSDL
 SETTINGS_WSDL = {"6.2": {"MonitorSettingEndpoint": "6.2-settings", "JobEndpoint": "6.2-settings",
                          "NotifyEndpoint": "6.2-notify"}}
-# the address the reference files carry; replaced by the serving base URL
+# the address the WSDL/XSD files of wsdl/ carry; replaced by the serving base URL
 REFERENCE_BASE_URL = "http://localhost:8080/HinemosWS"
 
 _XS = f"{{{NS_XS}}}"

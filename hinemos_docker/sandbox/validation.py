@@ -1,7 +1,8 @@
 """RepositoryValidator and CommonValidator of the manager: the checks of addNode/modifyNode/addScope.
 
-Order and messages follow hinemos-ws.md §4.3 and the validator code it cites; every failure is an
-InvalidSetting fault whose message is the raw `$[…]` message ID a SOAP client sees.
+Order and messages follow the validator code (docs/hinemos-facts.md#facility-id and the facts after
+it); every failure is an InvalidSetting fault whose message is the raw `$[…]` message ID a SOAP
+client sees.
 """
 import ipaddress
 import re

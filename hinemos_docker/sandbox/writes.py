@@ -1,9 +1,9 @@
 """The write operations of the endpoint, each all-or-nothing: check everything, then change.
 
-Steps, defaults and messages follow hinemos-ws.md §3 (RepositoryControllerBean/FacilityModifier):
-addNode/modifyNode validate the whole node and replace it, addNode auto-assigns REGISTERED, the
-owner-role scope and the OS scope, built-in scopes are read-only, assigning a member is a no-op,
-releasing a non-member and deleting an unknown node fault.
+Steps, defaults and messages follow docs/hinemos-facts.md#repository-operations
+(RepositoryControllerBean/FacilityModifier): addNode/modifyNode validate the whole node and replace
+it, addNode auto-assigns REGISTERED, the owner-role scope and the OS scope, built-in scopes are
+read-only, assigning a member is a no-op, releasing a non-member and deleting an unknown node fault.
 """
 from .model import FACILITY_DEFAULTS, PASSWORD_FIELDS, TYPE_NODE, TYPE_SCOPE, Fault, msg, now_ms, reveal
 from .repository import java
@@ -171,7 +171,8 @@ def _remove_scope(repo, fid):
 
 
 def _check_assignment(repo, scope_id, node_ids):
-    """validateaAssignNodeScope, then checkIsBuildInScope (steps 1-4 of hinemos-ws.md §3)."""
+    """validateaAssignNodeScope, then checkIsBuildInScope (the four checks of
+    docs/hinemos-facts.md#repository-operations)."""
     if scope_id not in repo.facilities:
         raise Fault("InvalidSetting", f"Scope does not exist! facilityId = {java(scope_id)}")
     if not node_ids:

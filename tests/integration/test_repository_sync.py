@@ -1,5 +1,5 @@
 """RepositoryDockerNodeAdd/Delete/Update against the real dockerd and the stand-in manager, with
-both WSDL versions (issue 4, item 4).
+both WSDL versions.
 
 The scripts register every container of the daemon, and other tests' containers come and go
 meanwhile: each test has its own stand-in and host facility IDs, and asserts only about its own

@@ -1,5 +1,6 @@
 """Node operations of the stand-in through suds, zeep and our client, against both WSDL versions:
-semantics, validation and faults as hinemos-ws.md §3-§5 state them."""
+semantics, validation and faults as docs/hinemos-facts.md#repository-operations and the facts after
+it state them."""
 import pytest
 
 from tests.fixtures.soap_apis import fault_of, new_node

@@ -1,5 +1,5 @@
-"""The docker CLI's TLS options (DECISIONS 3) against the real daemon behind the TLS front of
-tests/fixtures/tls.py: --tlsverify with files or with DOCKER_HOST / DOCKER_TLS_VERIFY /
+"""The docker CLI's TLS options (docs/rules.md#docker-endpoint) against the real daemon behind the
+TLS front of tests/fixtures/tls.py: --tlsverify with files or with DOCKER_HOST / DOCKER_TLS_VERIFY /
 DOCKER_CERT_PATH, --tls without verification, and each misconfiguration as one stderr line."""
 import os
 import subprocess

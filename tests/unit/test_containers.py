@@ -6,7 +6,7 @@ from hinemos_docker.errors import ContainerNotFound, DockerError, UsageError
 
 
 @pytest.mark.parametrize("status, state", [
-    # the manual's strings (SEED-SPEC 5.2 and the examples)
+    # the manual's strings (docs/rules.md#container-state and the examples)
     ("", "exited"),
     ("Up 4 minutes", "running"),
     ("Up 2 minutes", "running"),
@@ -85,7 +85,7 @@ def test_both_selections_at_once_are_refused():
 
 
 def test_resource_monitors_select_running_containers_only():
-    # DECISIONS 22: a stopped match selects nothing, an unknown exact name is still an error
+    # docs/rules.md#running-only: a stopped match selects nothing, an unknown exact name is still an error
     assert containers.select_running(LISTING) == [LISTING[0]]
     assert containers.select_running(LISTING, container_name_value="conteiner*") == [LISTING[0]]
     assert containers.select_running(LISTING, container_name_value="conteiner_B") == []

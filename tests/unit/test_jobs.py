@@ -141,7 +141,7 @@ def test_bad_command_is_a_usage_error(command):
 # ---- download job ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, source, expected", [
-    ("conteiner_A", "/root/", "conteiner_A_root_.tar"),  # DECISIONS 28's example
+    ("conteiner_A", "/root/", "conteiner_A_root_.tar"),  # docs/rules.md#download-file-name's example
     ("conteiner_A", "/root", "conteiner_A_root.tar"),
     ("web", "/var/log/app.log", "web_var_log_app.log.tar"),
     ("web", "/", "web_.tar"),

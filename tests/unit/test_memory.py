@@ -45,7 +45,7 @@ def test_host_relative_usage_of_the_recorded_64_mib_container():
 
 
 def test_the_manuals_example_value():
-    # SEED-SPEC 3.4.2: rss 8556544 of 3609448448 bytes prints 0.24
+    # the manual's memory example: rss 8556544 of 3609448448 bytes prints 0.24
     assert format_line(usage_measurements({"c7a095b8ec29": 8556544}, {"c7a095b8ec29": 3609448448})[0]) == \
         "host_mem_usage:c7a095b8,0.24"
 

@@ -1,4 +1,4 @@
-"""The repository scripts' message catalogue (SEED-SPEC 2.4, DECISIONS 5)."""
+"""The repository scripts' message catalogue (docs/rules.md#message-locale)."""
 import string
 
 import pytest
@@ -34,7 +34,7 @@ def test_default_environment_is_read_from_os_environ(monkeypatch):
     assert is_japanese() is False
 
 
-# The manual's own lines (SEED-SPEC 2.1-2.3 examples), character for character.
+# The manual's own lines (the examples of Add, Delete and Update), character for character.
 MANUAL_LINES = [
     (message("started"), "開始しました。"),
     (message("logging_in"), "Hinemosマネージャにログインしています。"),

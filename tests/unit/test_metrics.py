@@ -205,7 +205,7 @@ def test_per_core_reset_gives_none():
     assert metrics.cpu_percent_per_core(first, reset) is None
 
 
-# ---- host CPU over SNMP (DECISIONS 17) --------------------------------------------------------
+# ---- host CPU over SNMP (docs/rules.md#cpu-usage) --------------------------------------------------------
 
 def host(user, nice, system, idle, wait):
     return {"user": user, "nice": nice, "system": system, "idle": idle, "wait": wait}

@@ -1,5 +1,5 @@
-"""Whether a previous sample may be used (DECISIONS 16): the state-file form of a Sample, a restart
-told from the docker-ps Status or from counters that went back."""
+"""Whether a previous sample may be used (docs/rules.md#previous-sample): the state-file form of a
+Sample, a restart told from the docker-ps Status or from counters that went back."""
 import json
 from pathlib import Path
 

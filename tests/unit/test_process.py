@@ -12,7 +12,7 @@ from hinemos_docker.process import count_processes, process_key, process_pattern
 DATA = Path(__file__).parent.parent / "data" / "process"
 TOP = json.loads((DATA / "top_httpd_two_sleeps.json").read_text())
 TOP_PS_AUX = json.loads((DATA / "top_httpd_two_sleeps_ps_aux.json").read_text())
-# the manual's /top example (SEED-SPEC 3.7.2)
+# the manual's /top example (process monitor chapter)
 TOP_MANUAL = {"Processes": [
     ["root", "22592", "22287", "0", "Sep05", "pts/2", "00:00:01", "httpd -D FOREGROUND"],
     ["bin", "22617", "22592", "0", "Sep05", "pts/2", "00:00:12", "httpd -D FOREGROUND"],

@@ -1,4 +1,4 @@
-"""The pure modules (every rule of the spec lives there) import no I/O library, so they can be
+"""The pure modules (every rule of docs/rules.md lives there) import no I/O library, so they can be
 reasoned about and tested without a daemon, a manager or a network."""
 import subprocess
 import sys

@@ -1,9 +1,10 @@
-"""Repository sync, pure: desired state, snapshot and the Add/Delete/Update plans (SEED-SPEC 2,
-DECISIONS 2-12).
+"""Repository sync, pure: desired state, snapshot and the Add/Delete/Update plans
+(docs/rules.md#sync-add, docs/rules.md#sync-delete, docs/rules.md#sync-update).
 
-`Manager` below is a few lines of the manager's repository semantics (hinemos-ws.md 3: one ID
-space, assign needs a scope and nodes, modifyNode replaces the node) that replay a plan's calls,
-so a test can run Add/Update/Delete in sequence and look at the repository afterwards.
+`Manager` below is a few lines of the manager's repository semantics
+(docs/hinemos-facts.md#repository-operations: one ID space, assign needs a scope and nodes,
+modifyNode replaces the node) that replay a plan's calls, so a test can run Add/Update/Delete in
+sequence and look at the repository afterwards.
 """
 import json
 import re
@@ -34,7 +35,8 @@ def fresh_tree():
 
 
 class Manager:
-    """What the manager does with the calls of a plan (enough of hinemos-ws.md 3 to replay them)."""
+    """What the manager does with the calls of a plan (enough of
+    docs/hinemos-facts.md#repository-operations to replay them)."""
 
     def __init__(self, scopes=()):
         repo = repository_from_tree(fresh_tree())
@@ -438,10 +440,10 @@ def test_reads_are_only_what_a_plan_needs():
     assert nodes_to_read("delete", want(world[:1]), repo) == ["docker_host1-b"]
 
 
-# ---- the manual's examples (SEED-SPEC 2.1-2.3), in Japanese ---------------------------------
+# ---- the manual's examples of Add, Delete and Update, in Japanese ---------------------------------
 
 def manual_add_world():
-    """The containers of SEED-SPEC 2.1's example (constructed): newest first, no published port."""
+    """The containers of the manual's Add example (constructed): newest first, no published port."""
     return [container("conteiner_C", "16c155fe269b", labels=label("web1,web3")),
             container("conteiner_B", "f4bbbade7641", labels=label("web1,web2")),
             container("conteiner_A", "f0184f3feddc", labels=label("web1"))]
@@ -517,7 +519,7 @@ docker_host1-conteiner_A のラベルを確認します hinemosAssignScopeId: ['
 
 
 def manual_world(c_status="Up 35 minutes", with_d=True):
-    """The containers of SEED-SPEC 2.2/2.3's examples (constructed)."""
+    """The containers of the manual's Delete and Update examples (constructed)."""
     world = [container("conteiner_C", "0e0d8cdf3ab7", c_status, label("web1,web3")),
              container("conteiner_B", "1eae26f41927", "Up 35 minutes", label("web1,web2")),
              container("conteiner_A", "b66e046560f3", "Up 35 minutes", label("web1"))]

@@ -1,5 +1,5 @@
 """The RFC 3164 packet and report lines, checked against the Hinemos manager's parsing rules
-(hinemos-ws.md 7) modelled below from its description."""
+(docs/hinemos-facts.md#syslog-reception) modelled below from its description."""
 import re
 from datetime import datetime
 
@@ -17,7 +17,7 @@ MANAGER_HEADER = re.compile(
     r"^<(?P<pri>\d{1,3})>(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
     r"(?P<day>[ \d]\d) (?P<time>\d\d:\d\d:\d\d) (?P<host>[A-Za-z0-9./_-]*[A-Za-z0-9./_-]) "
     r"(?P<message>.*)$", re.S)
-# SEED-SPEC 3.8.4, in the documented order; the first full match wins
+# the manual's CONTAINER_STATUS patterns, in the documented order; the first full match wins
 STATUS_PATTERNS = (".*running.*", ".*paused.*", ".*restarting.*", ".*exited.*")
 
 
