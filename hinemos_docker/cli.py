@@ -26,6 +26,10 @@ KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
 FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
 
 
+class StdoutClosed(Exception):
+    """The reader of stdout went away (`| head`): not an error to report."""
+
+
 class Console:
     """The script's stdout/stderr; injected so tests run scripts in-process."""
 
@@ -35,7 +39,10 @@ class Console:
         self.err = stderr
 
     def print(self, line=""):
-        self.out.write(f"{line}\n")
+        try:
+            self.out.write(f"{line}\n")
+        except BrokenPipeError:
+            raise StdoutClosed() from None
 
     def warn(self, message):
         self.err.write(f"{self.prog}: warning: {message}\n")
@@ -55,6 +62,10 @@ class Command:
     options: Sequence[Callable[[argparse.ArgumentParser], None]]
     main: Callable[[argparse.Namespace, Console], Optional[int]]
     epilog: Optional[str] = None
+    # appended to an "unrecognized arguments" usage error (e.g. an unquoted COMMAND)
+    unrecognized_hint: Optional[str] = None
+    # the stderr text of an error (e.g. in the language of the script's other messages)
+    error_text: Callable[[Exception], str] = str
 
 
 class _HelpRequested(Exception):
@@ -142,13 +153,41 @@ def facility_id(text):
     return text
 
 
+# HOST:PORT, [IPv6]:PORT, or (port optional) [IPv6]
+HOST_PORT_RE = re.compile(r"^\[(?P<h6>[^\]]+)\](?::(?P<p6>[^:]*))?$|^(?P<h>[^:\[\]]+):(?P<p>[^:]*)$")
+
+
+def _host_and_port_text(text):
+    """(host, port text or None), or None when `text` is not in a HOST:PORT form."""
+    match = HOST_PORT_RE.match(text)
+    if not match:
+        return None
+    if match.group("h6"):
+        return match.group("h6"), match.group("p6")
+    return match.group("h"), match.group("p")
+
+
 def host_port(text):
     """SYSLOG_HOST:PORT (IPv6 as [addr]:port)."""
-    match = re.match(r"^\[(?P<h6>[^\]]+)\]:(?P<p6>[^:]*)$|^(?P<h>[^:\[\]]+):(?P<p>[^:]*)$", text)
-    if not match:
+    parts = _host_and_port_text(text)
+    if parts is None or parts[1] is None:
         raise argparse.ArgumentTypeError(f"invalid destination '{text}' (expected HOST:PORT)")
-    host = match.group("h6") or match.group("h")
-    return host, port_number(match.group("p6") if match.group("h6") else match.group("p"))
+    return parts[0], port_number(parts[1])
+
+
+def split_host_port(target):
+    """(host, port or None) of an -i value: HOST, HOST:PORT, an IPv6 literal, [IPv6] or
+    [IPv6]:PORT, as the docker CLI's -H takes them."""
+    parts = _host_and_port_text(target)
+    if parts is None:
+        return target, None
+    host, text = parts
+    if text is None:
+        return host, None
+    try:
+        return host, port_number(text)
+    except argparse.ArgumentTypeError:
+        raise UsageError(f"invalid port in Docker host '{target}' (expected 1-65535)") from None
 
 
 # ---- shared option groups ------------------------------------------------------------------
@@ -310,24 +349,62 @@ def missing_package_message(module_name):
             "<hinemos-docker source directory>")
 
 
+def _looks_like_option(text, known):
+    """Whether argparse would take `text` for one of the `known` option strings (alone, as
+    --opt=value or as -o with an attached value). An argument holding a space never is one."""
+    if " " in text:
+        return False
+    return text.split("=", 1)[0] in known or (not text.startswith("--") and text[:2] in known)
+
+
+def attach_dash_values(parser, argv):
+    """argv with `-opt VALUE` written `-opt=VALUE` where VALUE starts with '-' but is no option
+    (`-args "-p 80"`, `-prog -f`), which argparse would otherwise refuse with "expected one
+    argument"; everything after `--` is left alone."""
+    known = set(parser._option_string_actions)
+    takes_value = {option for option, action in parser._option_string_actions.items()
+                   if isinstance(action, argparse._StoreAction) and action.nargs is None}
+    result, index = [], 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            return result + argv[index:]
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if (word in takes_value and following is not None and following.startswith("-")
+                and following != "--" and not _looks_like_option(following, known)):
+            result.append(f"{word}={following}")
+            index += 2
+            continue
+        result.append(word)
+        index += 1
+    return result
+
+
 def run(command, argv=None, stdout=None, stderr=None):
     """Parse argv, run the command and return its exit code; never raises."""
     argv = sys.argv[1:] if argv is None else list(argv)
     console = Console(command.prog, stdout or sys.stdout, stderr or sys.stderr)
     debug = "--debug" in argv
     try:
-        args = build_parser(command, console.out).parse_args(argv)
+        parser = build_parser(command, console.out)
+        args = parser.parse_args(attach_dash_values(parser, argv))
     except _HelpRequested:
         return ExitCode.OK
     except UsageError as exc:
-        console.error(f"{exc} (see --help)")
+        text = str(exc)
+        if command.unrecognized_hint and text.startswith("unrecognized arguments"):
+            text = f"{text}; {command.unrecognized_hint}"
+        console.error(f"{command.error_text(UsageError(text))} (see --help)")
         return ExitCode.ABNORMAL
     try:
         return int(command.main(args, console) or ExitCode.OK)
+    except StdoutClosed:
+        _discard_stdout(console)
+        return ExitCode.ABNORMAL
     except HinemosDockerError as exc:
         if debug:
             traceback.print_exc(file=console.err)
-        console.error(str(exc))
+        console.error(command.error_text(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         console.error("interrupted")
@@ -339,6 +416,17 @@ def run(command, argv=None, stdout=None, stderr=None):
         return ExitCode.ABNORMAL
 
 
+def _discard_stdout(console):
+    """After the reader of stdout left: stop silently, as a pipeline stage would (exit 1: the run
+    may be incomplete), and point fd 1 at /dev/null so that the interpreter's last flush raises
+    nothing either."""
+    if console.out is sys.stdout:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+
+
 def _unexpected_error_line(exc):
     if isinstance(exc, ModuleNotFoundError) and (exc.name or "").partition(".")[0] in RUNTIME_PACKAGES:
         return missing_package_message(exc.name)
@@ -346,5 +434,11 @@ def _unexpected_error_line(exc):
 
 
 def main(command):
-    """Entry point of a bin script or console script."""
-    sys.exit(run(command))
+    """Entry point of a bin script or console script. Output still buffered when the reader of
+    stdout left (`| head`) is dropped silently: the run itself was complete."""
+    code = run(command)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout(Console(command.prog, sys.stdout, sys.stderr))
+    sys.exit(code)

@@ -19,6 +19,7 @@ import requests.adapters
 import requests.exceptions
 import urllib3
 
+from .cli import split_host_port
 from .errors import ContainerNotFound, DockerError, DockerUnreachable, UsageError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -89,7 +90,10 @@ def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=Non
     else:
         if not target or any(c in target for c in "/ \t"):
             raise UsageError(f"invalid Docker host '{target}'")
-        base_url = _tcp_url(target, port or default_port, use_tls)
+        host, host_port = split_host_port(target)
+        if host_port is not None and port is not None:
+            raise UsageError(f"-p conflicts with the port in '{target}'")
+        base_url = _tcp_url(host, host_port or port or default_port, use_tls)
     if not use_tls:
         return Endpoint(base_url=base_url)
     cert_dir = environ.get("DOCKER_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".docker")

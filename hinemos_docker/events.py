@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from .cli import split_host_port
 from .syslog_format import SyslogMessage, report_line
 
 SECOND_NS = 1_000_000_000
@@ -116,10 +117,10 @@ def possibly_truncated(returned_count):
 
 
 def syslog_hostname(docker_ip, base_url):
-    """The HOSTNAME of the events: the -i string itself; the host of a tcp:// URL (or of
+    """The HOSTNAME of the events: the -i string itself (without a :PORT); the host of a tcp:// URL (or of
     DOCKER_HOST); 127.0.0.1 without -i or for a unix:// socket (this machine)."""
     if docker_ip and "://" not in docker_ip:
-        return docker_ip
+        return split_host_port(docker_ip)[0]
     if base_url.startswith("unix://"):
         return DEFAULT_HOSTNAME
     return urlsplit(base_url).hostname or DEFAULT_HOSTNAME

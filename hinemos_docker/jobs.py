@@ -142,9 +142,15 @@ def command_not_started(container, failure):
 
 # ---- download job ---------------------------------------------------------------------------
 
+def container_path(source):
+    """SOURCE as an absolute path: Docker reads a relative one from the container's root."""
+    return source if source.startswith("/") else f"/{source}"
+
+
 def archive_name(name, source):
-    """`<container name><SOURCE with each '/' replaced by '_'>.tar` (docs/rules.md#download-file-name)."""
-    return f"{name}{source.replace('/', '_')}.tar"
+    """`<container name><SOURCE with each '/' replaced by '_'>.tar` (docs/rules.md#download-file-name);
+    a relative SOURCE counts from the root (`root` -> `<name>_root.tar`, as `/root`)."""
+    return f"{name}{container_path(source).replace('/', '_')}.tar"
 
 
 _TYPE_CHAR = {tarfile.DIRTYPE: "d", tarfile.SYMTYPE: "l", tarfile.LNKTYPE: "h",

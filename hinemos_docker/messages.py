@@ -9,6 +9,8 @@ exists, conflicts, nodes of other hosts) follow its wording.
 import os
 from typing import NamedTuple
 
+from . import errors
+
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order: the first non-empty wins
 
 CATALOGUE = {
@@ -55,6 +57,10 @@ CATALOGUE = {
                       "[skip] Scope {scope} does not exist; skipping the assignment."),
     "scope_built_in": ("[skip] スコープ {scope} は組み込みスコープのため、割り当てをスキップします。",
                        "[skip] Scope {scope} is a built-in scope; skipping the assignment."),
+    "scope_own": ("[skip] スコープ {scope} はDocker連携スクリプトが管理するスコープのため、"
+                  "割り当てをスキップします。",
+                  "[skip] Scope {scope} is managed by the repository scripts (docker_container, "
+                  "docker_host, docker_map and the hosts' scopes); skipping the assignment."),
     "not_a_scope": ("[skip] {scope} はスコープではないため、割り当てをスキップします。",
                     "[skip] {scope} is not a scope; skipping the assignment."),
     "already_in_scope": ("[skip] 既にスコープ {scope} に割り当てられています",
@@ -139,3 +145,24 @@ def is_japanese(environ=None):
         if value:
             return value.split(".")[0].split("@")[0].split("_")[0].lower() == "ja"
     return False
+
+
+# the Japanese lead of an error line, by error class (most specific first); the detail after it
+# stays as the library or the manager wrote it (URLs, fault names, the daemon's own words)
+ERROR_LEADS = (
+    (errors.HinemosFault, "Hinemosマネージャがエラーを返しました"),
+    (errors.HinemosError, "Hinemosマネージャと通信できません"),
+    (errors.DockerUnreachable, "Dockerデーモンに接続できません"),
+    (errors.DockerError, "Docker APIがエラーを返しました"),
+    (errors.UsageError, "オプションが正しくありません"),
+    (Exception, "エラーが発生しました"),
+)
+
+
+def error_line(exc, japanese):
+    """The stderr text of an error of a repository script: under a ja locale a Japanese lead,
+    then the English detail, so that the whole run speaks one language to the operator."""
+    if not japanese:
+        return str(exc)
+    lead = next(text for kind, text in ERROR_LEADS if isinstance(exc, kind))
+    return f"{lead}: {exc}"

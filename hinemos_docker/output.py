@@ -1,7 +1,8 @@
 """Custom-monitor output: key,value lines that always match the Hinemos agent's rule.
 
-The agent (6.1+) accepts `^(.+),\\s*(-?[0-9.]+)$` per line and reads at most 512 bytes of stdout
-by default (docs/hinemos-facts.md#custom-monitor-output); nothing else may reach stdout of a custom monitor.
+The agent (6.1+) accepts `^(.+),\\s*(-?[0-9.]+)$` per line and keeps at most 512 bytes of stdout
+by default (monitor.custom.buffer, docs/hinemos-facts.md#custom-monitor-output); nothing else may
+reach stdout of a custom monitor.
 """
 import math
 import re
@@ -11,6 +12,7 @@ from .errors import OutputError
 
 AGENT_LINE_RE = re.compile(r"^(.+),\s*(-?[0-9.]+)$")
 AGENT_STDOUT_LIMIT = 512  # monitor.custom.buffer default, bytes
+NO_CONTAINER = "(none)"
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,29 @@ def format_line(measurement):
     return line
 
 
-def emit(console, measurements):
+def none_measurements(prefixes):
+    """`<prefix>:(none),0` for each key prefix: what a run prints when it selects no running
+    container, since Hinemos turns empty stdout into UNKNOWN every interval. `(none)` cannot be a
+    container name or ID, so it never collides with a real key."""
+    return [count(f"{prefix}:{NO_CONTAINER}", 0) for prefix in prefixes]
+
+
+def buffer_warning(size, per_container_helps=True):
+    """The stderr line of an output larger than the agent keeps: the operator reads it in the
+    UNKNOWN notification of the cut line, so it names the bytes needed and the remedies."""
+    remedies = f"raise monitor.custom.buffer to at least {size} in the agent's Agent.properties"
+    if per_container_helps:
+        remedies += (", or set the monitor per container (scope docker_container, "
+                     "-c #[NODE_NAME], one container per run)")
+    return (f"output is {size} bytes; the Hinemos agent keeps only the first {AGENT_STDOUT_LIMIT} "
+            f"bytes (monitor.custom.buffer): the line cut there is judged UNKNOWN and the rest is "
+            f"lost; {remedies}")
+
+
+def emit(console, measurements, per_container_helps=True):
     """Print the lines; a value that cannot be printed is left out with a warning, and a warning
-    tells when Hinemos will cut the output."""
+    tells when the Hinemos agent will cut the output (`per_container_helps`: False when the run
+    already selects one container)."""
     lines = []
     for measurement in measurements:
         try:
@@ -66,7 +88,5 @@ def emit(console, measurements):
         console.print(line)
     size = sum(len(line.encode("utf-8")) + 1 for line in lines)
     if size > AGENT_STDOUT_LIMIT:
-        console.warn(f"output is {size} bytes; the Hinemos agent reads only the first "
-                     f"{AGENT_STDOUT_LIMIT} bytes (monitor.custom.buffer) and will truncate it: "
-                     "select fewer containers with -c/-n or raise monitor.custom.buffer")
+        console.warn(buffer_warning(size, per_container_helps))
     return lines

@@ -167,6 +167,13 @@ def repository_from_tree(tree):
     return Repository(facilities, members)
 
 
+def own_scopes(desired, repo):
+    """The scopes the repository scripts manage, which labels may not name:
+    docker_container, docker_host, docker_map, this host's scope and every scope under docker_map."""
+    under_map = {fid for fid in repo.members.get(MAP_SCOPE, ()) if repo.is_scope(fid)}
+    return {CONTAINER_SCOPE, HOST_SCOPE, MAP_SCOPE, desired.host_scope} | under_map
+
+
 def node_variables(node):
     """{name: value} of a getNode result."""
     return {v.get("nodeVariableName"): v.get("nodeVariableValue")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .messages import message
-from .repository import CONTAINER_SCOPE, HOST_SCOPE, VARIABLES, delete_candidates, node_variables
+from .repository import CONTAINER_SCOPE, HOST_SCOPE, VARIABLES, delete_candidates, node_variables, own_scopes
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,11 @@ class _Memberships:
             members.update(missing)
             steps.call("assign_node_scope", scope, missing)
 
-    def label_verdict(self, scope, fid):
-        """What to do with one scope of a label (docs/rules.md#label-scopes): assign, or why not."""
+    def label_verdict(self, scope, fid, own):
+        """What to do with one scope of a label (docs/rules.md#label-scopes): assign, or why not;
+        `own` are the scopes the scripts manage, never taken from a label."""
+        if scope in own:
+            return "own_scope"
         facility = self.repo.facilities.get(scope)
         if scope not in self.usable:
             return "not_a_scope" if facility is not None else "missing"
@@ -91,12 +94,13 @@ class _Memberships:
 
 # message keys of the label step: Add (its last step) and Update (after the nodes)
 ADD_LABEL = {"header": "assigning_label_scopes", "missing": "scope_missing", "built_in": "scope_built_in",
-             "not_a_scope": "not_a_scope", "member": "already_in_scope", "assign": "assigning"}
+             "not_a_scope": "not_a_scope", "member": "already_in_scope", "assign": "assigning",
+             "own_scope": "scope_own"}
 UPDATE_LABEL = {**ADD_LABEL, "header": "checking_label", "missing": "scope_missing_update",
                 "assign": "assigning_to_scope"}
 
 
-def _label_steps(steps, memberships, nodes, keys):
+def _label_steps(steps, memberships, nodes, keys, own):
     """Assign nodes to the existing scopes of their label, one assignNodeScope per scope."""
     wanted = {}
     for node in nodes:
@@ -105,7 +109,7 @@ def _label_steps(steps, memberships, nodes, keys):
         fid = node.facility_id
         steps.say(keys["header"], fid=fid, scopes=list(node.label_scopes))
         for scope in node.label_scopes:
-            verdict = memberships.label_verdict(scope, fid)
+            verdict = memberships.label_verdict(scope, fid, own)
             steps.say(keys[verdict], scope=scope, x=fid)
             if verdict == "assign":
                 wanted.setdefault(scope, []).append(fid)
@@ -146,7 +150,7 @@ def add_plan(desired, repo):
     for scope in (CONTAINER_SCOPE, desired.host_scope):
         steps.say("assigning_container_nodes", scope=scope)
         memberships.assign(steps, scope, [n.facility_id for n in registered])
-    _label_steps(steps, memberships, registered, ADD_LABEL)
+    _label_steps(steps, memberships, registered, ADD_LABEL, own_scopes(desired, repo))
     return steps.plan()
 
 
@@ -218,7 +222,7 @@ def update_plan(desired, repo):
         if derived:
             steps.say("refreshing", names=", ".join(derived))
         steps.call("modify_node", refreshed)
-    _label_steps(steps, memberships, own, UPDATE_LABEL)
+    _label_steps(steps, memberships, own, UPDATE_LABEL, own_scopes(desired, repo))
     return steps.plan()
 
 

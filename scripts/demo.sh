@@ -9,7 +9,8 @@
 # daemon seen through tcp://127.0.0.1:2375 and the unix socket: two hosts sharing the scopes),
 # stops one container and removes another, runs Update and Delete, runs the cron wrapper once (it
 # finds nothing left to do), prints the resulting scope tree, runs a few monitors on the demo
-# containers, then removes its containers and stops the stand-in. Safe to rerun.
+# containers, shows what a real manager would notify for them (the stand-in's receiving side),
+# then removes its containers and stops the stand-in. Safe to rerun.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,14 +38,28 @@ remove_demo_containers() {
     fi
 }
 
+# first_line FILE PID WHAT: the first line a background process writes to FILE (up to 10 s)
+first_line() {
+    local file=$1 pid=$2 what=$3 line=
+    for _ in $(seq 100); do
+        line=$(head -n1 "$file")
+        [[ -z $line ]] || break
+        kill -0 "$pid" 2>/dev/null || die "$what did not start: $(cat "$file" "$file.err" 2>/dev/null)"
+        sleep 0.1
+    done
+    [[ -n $line ]] || die "$what printed nothing within 10 s"
+    printf '%s\n' "$line"
+}
+
 WORK=
 SANDBOX_PID=
+RECEIVER_PID=
 cleanup() {
     remove_demo_containers || true
-    if [[ -n $SANDBOX_PID ]]; then
-        kill "$SANDBOX_PID" 2>/dev/null || true
-        wait "$SANDBOX_PID" 2>/dev/null || true
-    fi
+    for pid in $SANDBOX_PID $RECEIVER_PID; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     [[ -z $WORK ]] || rm -rf "$WORK"
 }
 
@@ -69,15 +84,10 @@ trap cleanup EXIT
 remove_demo_containers  # leftovers of an interrupted run
 
 log "Hinemos stand-in"
-"$PY" -m hinemos_docker.sandbox --port 0 --data "$WORK/repository.json" --notification EVENT_FOR_POLLING >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+"$PY" -m hinemos_docker.sandbox --port 0 --data "$WORK/repository.json" --notification EVENT_FOR_POLLING \
+    >"$WORK/sandbox.out" 2>"$WORK/sandbox.out.err" &
 SANDBOX_PID=$!
-for _ in $(seq 100); do
-    URL=$(head -n1 "$WORK/sandbox.out")
-    [[ -z $URL ]] || break
-    kill -0 "$SANDBOX_PID" 2>/dev/null || die "the stand-in did not start: $(cat "$WORK/sandbox.err")"
-    sleep 0.1
-done
-[[ -n $URL ]] || die "the stand-in printed no URL within 10 s"
+URL=$(first_line "$WORK/sandbox.out" "$SANDBOX_PID" "the stand-in")
 echo "manager: $URL (user hinemos, password hinemos; data $WORK/repository.json)"
 # scopes an operator made beforehand: web1 and web2 exist, web3 does not (the manual's Add example);
 # and the manager server's own node, which runs the monitors' commands (an installation has it)
@@ -171,5 +181,32 @@ echo "\$ MonitorDockerContainerProcess.py -i 127.0.0.1 -n demo_A -prog httpd"
 script MonitorDockerContainerProcess.py -i 127.0.0.1 -n demo_A -prog httpd
 echo "\$ MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s 127.0.0.1:${HD_SYSLOG_PORT:-15514}"
 script MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s "127.0.0.1:${HD_SYSLOG_PORT:-15514}"
+
+log "what a real Hinemos manager notifies (the stand-in's receiving side, the manual's settings)"
+# the receiving side reads the repository the stand-in keeps in its data file
+"$PY" -m hinemos_docker.sandbox.receiving syslog --data "$WORK/repository.json" >"$WORK/receiver.out" \
+    2>"$WORK/receiver.out.err" &
+RECEIVER_PID=$!
+read -r _ UDP_PORT _ _ <<<"$(first_line "$WORK/receiver.out" "$RECEIVER_PID" "the receiver")"
+echo "system-log monitors CONTAINER_STATUS and CONTAINER_EVENT (scope docker_host), syslog on 127.0.0.1:$UDP_PORT"
+echo "\$ MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s 127.0.0.1:$UDP_PORT"
+script MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s "127.0.0.1:$UDP_PORT" >/dev/null
+sleep 0.5
+kill "$RECEIVER_PID" 2>/dev/null || true
+wait "$RECEIVER_PID" 2>/dev/null || true
+echo "notifications (demo_C is stopped: its node is unmanaged, so the message goes to the Docker host nodes,"
+echo "which share the IP 127.0.0.1 here; running containers are normal and not notified):"
+tail -n +2 "$WORK/receiver.out"
+echo "(the manual's CONTAINER_EVENT pattern .* takes the state message too; the README's"
+echo " 'hinemos_docker: \{.*' keeps it to Docker events)"
+echo
+echo "custom monitor CONTAINER_CPU on node $HOST1 (info 0-80, warning 80-90, agent buffer 512 bytes):"
+echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu | judge"
+script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu --state-dir "$WORK" |
+    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1"
+echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'nothing_runs_*' -k demo_none | judge"
+script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'nothing_runs_*' -k demo_none --state-dir "$WORK" |
+    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1"
+echo "(empty stdout would have been UNKNOWN every interval; the (none) line keeps the monitor quiet)"
 
 log "clean-up: demo containers removed, stand-in stopped"

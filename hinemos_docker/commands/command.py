@@ -40,13 +40,16 @@ class Passthrough:
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def write(self, data):
-        if self.binary is not None:
-            self.stream.flush()
-            self.binary.write(data)
-            self.binary.flush()
-        else:
-            self.stream.write(self.decoder.decode(data))
-            self.stream.flush()
+        try:
+            if self.binary is not None:
+                self.stream.flush()
+                self.binary.write(data)
+                self.binary.flush()
+            else:
+                self.stream.write(self.decoder.decode(data))
+                self.stream.flush()
+        except BrokenPipeError:
+            raise cli.StdoutClosed() from None
 
 
 def pass_through(chunks, console):
@@ -104,6 +107,7 @@ COMMAND = cli.Command(
                 "its stdout and stderr pass through separately and its exit code is the script's.",
     options=[cli.docker_options, cli.required_container_options, _command_options],
     main=main,
+    unrecognized_hint='COMMAND is one argument: quote the whole command line, e.g. "find /root"',
     epilog="exit status: the command's own; 127 when the command is not found in the container, "
            "126 when it cannot be executed; 1 for the script's own errors (bad options, no or several "
            "matching containers, a container that is not running, Docker unreachable)",

@@ -7,8 +7,8 @@ import time
 
 from .. import cli, metrics
 from ..errors import UsageError
-from ..output import emit, percent
-from . import rates
+from ..output import percent
+from . import emit_measurements, or_none, rates
 
 KEY = "cpu_usage"
 HOST_KEY = f"{KEY}:host"
@@ -96,7 +96,8 @@ def main(args, console):
             from ..snmp import host_cpu_counters
             host_first, host_first_at = host_cpu_counters(args), time.monotonic()
         intervals = rates.container_intervals(args, state)
-        measurements = container_measurements(console, intervals, args.mode, args.with_host)
+        measurements = or_none(args, container_measurements(console, intervals, args.mode, args.with_host),
+                               [KEY])
         extra = {}
         if args.with_host:
             host_value, extra[STATE_HOST] = host_usage(args, console, state.previous.get(STATE_HOST),
@@ -104,7 +105,7 @@ def main(args, console):
             if host_value is not None:
                 measurements.append(percent(HOST_KEY, host_value))
         state.save(rates.state_data(intervals, **extra))
-    emit(console, measurements)
+    emit_measurements(console, args, measurements)
     return 0
 
 

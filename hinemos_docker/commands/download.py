@@ -71,12 +71,13 @@ def main(args, console):
     engine = connect(args)
     container = jobs.select_one(engine.containers(all=True), args.container_id, args.container_name)
     name = container_name(container)
+    source = jobs.container_path(args.source)
     try:
-        chunks, _stat = engine.archive(container["Id"], args.source)
+        chunks, _stat = engine.archive(container["Id"], source)
     except ContainerNotFound as exc:
-        raise ContainerNotFound(f"cannot download {args.source} from {short_id(container['Id'])} "
+        raise ContainerNotFound(f"cannot download {source} from {short_id(container['Id'])} "
                                 f"{name}: {exc.reason}", reason=exc.reason) from None
-    path = os.path.join(args.destination, jobs.archive_name(name, args.source))
+    path = os.path.join(args.destination, jobs.archive_name(name, source))
     _make_directory(args.destination)
     write_atomically(path, chunks)
     console.print(path)

@@ -3,8 +3,8 @@ host (default) or to its limit (--container), the host's usage excluding the con
 (--with-host, over SNMP), or the raw cgroup figures (--all) (docs/rules.md#memory-usage)."""
 from .. import cli, containers, memory
 from ..errors import UsageError
-from ..output import count, emit, percent
-from . import selected_running
+from ..output import count, percent
+from . import emit_measurements, or_none, selected_running
 
 KEY_PREFIX = "host_mem_usage"
 HOST_KEY = f"{KEY_PREFIX}:host"
@@ -65,8 +65,8 @@ def main(args, console):
         # number of containers that happen to run
         selection = args.container_id or args.container_name
         suffixed = not selection or containers.is_pattern(selection)
-        emit(console, detail_measurements({cid: samples[cid] for cid in selected if cid in samples},
-                                          suffixed))
+        details = detail_measurements({cid: samples[cid] for cid in selected if cid in samples}, suffixed)
+        emit_measurements(console, args, or_none(args, details, [KEY_PREFIX]))
         return 0
     rss_all = {cid: memory.rss(samples[cid]) for cid in running if cid in samples}
     rss_all = {cid: rss for cid, rss in rss_all.items() if rss is not None}  # stopped meanwhile
@@ -78,10 +78,10 @@ def main(args, console):
         denominators = {cid: memory.memory_limit(inspected[cid], mem_total) for cid in rss_selected}
     else:
         denominators = dict.fromkeys(rss_selected, mem_total)
-    measurements = usage_measurements(rss_selected, denominators)
+    measurements = or_none(args, usage_measurements(rss_selected, denominators), [KEY_PREFIX])
     if args.with_host:
         measurements.append(_host_line(args, console, sum(rss_all.values())))
-    emit(console, measurements)
+    emit_measurements(console, args, measurements)
     return 0
 
 

@@ -2,9 +2,9 @@
 container (docs/rules.md#process-count)."""
 from .. import cli
 from ..errors import DockerError
-from ..output import count, emit
+from ..output import count
 from ..process import ALL_PROCESSES, count_processes, process_key, process_pattern
-from . import selected_running
+from . import emit_measurements, or_none, selected_running
 
 
 def _pattern_options(parser):
@@ -36,8 +36,9 @@ def main(args, console):
     engine = connect(args, pool_size=MAX_PARALLEL_REQUESTS)
     selected = [c["Id"] for c in selected_running(engine, args)]
     tops = engine.per_container(top_if_running(engine), selected)
-    emit(console, [count(process_key(label, cid), count_processes(tops[cid], pattern))
-                   for cid in selected if cid in tops])
+    measurements = [count(process_key(label, cid), count_processes(tops[cid], pattern))
+                    for cid in selected if cid in tops]
+    emit_measurements(console, args, or_none(args, measurements, [label]))
     return 0
 
 

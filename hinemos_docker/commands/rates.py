@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from .. import cli, containers, metrics
 from ..errors import DockerError
-from ..output import Measurement, emit
+from ..output import Measurement
 from ..state import StateFile
-from . import selected_running
+from . import emit_measurements, or_none, selected_running
 
 STATE_CONTAINERS = "containers"
 
@@ -120,7 +120,7 @@ def run_rate_monitor(args, console, counters):
         intervals = container_intervals(args, state)
         measurements = rate_measurements(console, intervals, counters)
         state.save(state_data(intervals))
-    emit(console, measurements)
+    emit_measurements(console, args, or_none(args, measurements, [prefix for prefix, _ in counters]))
     return 0
 
 

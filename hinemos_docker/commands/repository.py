@@ -68,6 +68,12 @@ def _sync(action):
 
 
 OPTIONS = [cli.docker_options, cli.hinemos_options, cli.host_facility_option]
+
+
+def error_text(exc):
+    """Error lines in the language of the progress lines."""
+    return messages.error_line(exc, messages.is_japanese())
+
 EPILOG = ("Messages are in Japanese when the locale (LC_ALL, LC_MESSAGES, LANG) is ja, in English "
           "otherwise. Exit status: 0 normal, 1 abnormal.")
 
@@ -78,14 +84,14 @@ ADD = cli.Command(
                 "and one node per container (running: managed, others: not), and assign them, plus "
                 "each container to the existing scopes of its hinemosAssignScopeId label. Only what is "
                 "missing is created, so reruns and further hosts are safe.",
-    options=OPTIONS, main=_sync("add"), epilog=EPILOG)
+    options=OPTIONS, main=_sync("add"), epilog=EPILOG, error_text=error_text)
 
 DELETE = cli.Command(
     prog="RepositoryDockerNodeDelete.py",
     description="Delete the container nodes of a Docker host (node variable DOCKER_HOST = "
                 "HOST_FACILITY_ID) whose container no longer exists. Scopes, host nodes and other "
                 "hosts' nodes are never deleted.",
-    options=OPTIONS, main=_sync("delete"), epilog=EPILOG)
+    options=OPTIONS, main=_sync("delete"), epilog=EPILOG, error_text=error_text)
 
 UPDATE = cli.Command(
     prog="RepositoryDockerNodeUpdate.py",
@@ -94,4 +100,4 @@ UPDATE = cli.Command(
                 "node name, host name and node variables of a container recreated under the same "
                 "name, and assignments to the existing scopes of the hinemosAssignScopeId label "
                 "(never released).",
-    options=OPTIONS, main=_sync("update"), epilog=EPILOG)
+    options=OPTIONS, main=_sync("update"), epilog=EPILOG, error_text=error_text)

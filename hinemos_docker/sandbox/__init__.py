@@ -8,6 +8,9 @@ Stdlib only.
     sandbox.base_url    # http://127.0.0.1:PORT/HinemosWS
     sandbox.calls       # Counter of SOAP operations received
     sandbox.stop()
+
+Its receiving side (receiving/: the syslog receiver, system-log and custom-monitor judgement of a
+real manager) reads this repository through its query operations.
 """
 from .model import Fault
 from .server import Sandbox

@@ -41,13 +41,36 @@ def test_udp_states_stdout_and_syslog(run_script, testbed, unique_prefix, contai
         assert state in expected[cid]
     assert len({line[:19] for line in result.lines}) == 1  # one time for the whole run
 
-    records = syslog_received.wait_for(lambda r: r["hostname"] in expected, len(expected))
+    records = syslog_received.wait_for(lambda r: r["msg"][1:13] in expected, len(expected))
+    # running: the container node; any other state: the Docker host node, which stays managed
     assert sorted((r["hostname"], r["msg"]) for r in records) == sorted(
-        (cid, f" {cid} {state}") for cid, state in printed.items())
+        (cid if state == "running" else "127.0.0.1", f" {cid} {state}") for cid, state in printed.items())
     for record in records:
         assert (record["syslogtag"], record["pri"]) == ("hinemos_docker:", "14")
         stamp = re.match(r"^<14>(\w{3} [ \d]\d \d\d:\d\d:\d\d) ", record["rawmsg"])
         assert stamp, record["rawmsg"]
+
+
+def test_manuals_rule_sends_every_state_with_the_container_id(run_script, testbed, make_container,
+                                                               syslog_received):
+    stopped = make_container("exited", state="exited")
+    cid = stopped.id[:12]
+    result = run_script(COMMAND, "-i", "127.0.0.1:2375", "-c", cid,
+                        "-s", f"127.0.0.1:{testbed.syslog_port}", "--always-container-hostname")
+    assert (result.code, result.err) == (0, "")
+    (record,) = syslog_received.wait_for(lambda r: r["msg"] == f" {cid} exited", 1)
+    assert record["hostname"] == cid
+
+
+def test_a_stopped_container_goes_to_the_host_as_i_names_it(run_script, testbed, make_container,
+                                                             syslog_received):
+    stopped = make_container("exited", state="exited")
+    cid = stopped.id[:12]
+    result = run_script(COMMAND, "-i", "localhost", "-p", "2375", "-c", cid,
+                        "-s", f"127.0.0.1:{testbed.syslog_port}")
+    assert (result.code, result.err) == (0, "")
+    (record,) = syslog_received.wait_for(lambda r: r["msg"] == f" {cid} exited", 1)
+    assert record["hostname"] == "localhost"
 
 
 def test_tcp_with_facility_and_severity_and_one_container(run_script, testbed, make_container,

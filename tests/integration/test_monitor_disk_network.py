@@ -94,7 +94,7 @@ def test_both_kinds_exceed_what_hinemos_reads_and_warn(run_script, hosts):
     got = values(result)
     assert list(got) == expected_keys(hosts, ["nw_rxkb", "nw_txkb", "nw_rxpck", "nw_txpck"])
     assert len(result.out.encode()) > 512
-    assert "512 bytes" in result.err and "truncate" in result.err
+    assert "monitor.custom.buffer to at least" in result.err and "-c #[NODE_NAME]" in result.err
 
 
 @pytest.mark.parametrize("argv, prefixes", [

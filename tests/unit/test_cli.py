@@ -126,6 +126,10 @@ def test_state_dir_option_environment_default():
     ({}, {"DOCKER_HOST": "unix:///run/d.sock"}, "unix:///run/d.sock"),
     ({"port": 2375}, {"DOCKER_HOST": "unix:///run/d.sock"}, "http://127.0.0.1:2375"),
     ({"ip": "h"}, {"DOCKER_HOST": "tcp://other:1"}, "http://h:2375"),
+    # HOST:PORT as the docker CLI's -H takes it
+    ({"ip": "10.0.200.123:4243"}, {}, "http://10.0.200.123:4243"),
+    ({"ip": "[::1]:2376"}, {}, "http://[::1]:2376"),
+    ({"ip": "[::1]"}, {}, "http://[::1]:2375"),
 ])
 def test_resolve_endpoint(kwargs, environ, url):
     endpoint = resolve_endpoint(environ=environ, **kwargs)
@@ -164,3 +168,13 @@ def test_a_multi_line_error_is_still_one_line():
         raise DockerUnreachable("first part\nsecond part\n")
     code, _, err = _run(_command(fail))
     assert (code, err) == (1, "T.py: first part / second part\n")
+
+
+@pytest.mark.parametrize("ip, port, message", [
+    ("h:0", None, "invalid port in Docker host 'h:0'"),
+    ("h:x", None, "invalid port in Docker host 'h:x'"),
+    ("h:2375", 2375, "-p conflicts with the port in 'h:2375'"),
+])
+def test_bad_docker_host_port(ip, port, message):
+    with pytest.raises(UsageError, match=message):
+        resolve_endpoint(ip=ip, port=port, environ={})

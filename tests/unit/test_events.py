@@ -188,6 +188,8 @@ def test_possibly_truncated_near_the_daemons_256_event_buffer():
     ("unix:///var/run/docker.sock", "unix:///var/run/docker.sock", "127.0.0.1"),
     (None, "http://127.0.0.1:2375", "127.0.0.1"),
     (None, "https://dockerhost:2376", "dockerhost"),  # from DOCKER_HOST
+    ("docker_host1:4243", "http://docker_host1:4243", "docker_host1"),  # -i HOST:PORT
+    ("[::1]:2375", "http://[::1]:2375", "::1"),
 ])
 def test_syslog_hostname_is_the_i_host(docker_ip, base_url, hostname):
     assert events.syslog_hostname(docker_ip, base_url) == hostname

@@ -6,7 +6,17 @@ import pytest
 
 from hinemos_docker.cli import Console
 from hinemos_docker.errors import OutputError
-from hinemos_docker.output import AGENT_LINE_RE, Measurement, count, emit, format_line, format_number, percent
+from hinemos_docker.output import (
+    AGENT_LINE_RE,
+    Measurement,
+    buffer_warning,
+    count,
+    emit,
+    format_line,
+    format_number,
+    none_measurements,
+    percent,
+)
 
 
 @pytest.mark.parametrize("value, decimals, text", [
@@ -48,8 +58,23 @@ def test_emit_leaves_out_bad_values_with_a_warning():
 def test_emit_warns_when_hinemos_would_truncate():
     out, err = io.StringIO(), io.StringIO()
     emit(Console("T.py", out, err), [percent(f"cpu_usage:container_number_{i:03d}", 1.0) for i in range(30)])
-    assert len(out.getvalue().encode()) > 512
-    assert "512 bytes" in err.getvalue() and "truncate" in err.getvalue()
+    size = len(out.getvalue().encode())
+    assert size > 512
+    warning = err.getvalue()
+    assert warning.startswith(f"T.py: warning: output is {size} bytes;") and warning.count("\n") == 1
+    assert f"raise monitor.custom.buffer to at least {size} in the agent's Agent.properties" in warning
+    assert "scope docker_container, -c #[NODE_NAME]" in warning
     out, err = io.StringIO(), io.StringIO()
     emit(Console("T.py", out, err), [count("Status", 0)])
     assert err.getvalue() == ""
+
+
+def test_buffer_warning_leaves_out_the_per_container_remedy_for_one_container():
+    text = buffer_warning(2611, per_container_helps=False)
+    assert "at least 2611" in text and "-c #[NODE_NAME]" not in text
+
+
+def test_none_lines_match_the_agent_rule_and_cannot_be_a_container():
+    lines = [format_line(m) for m in none_measurements(["disk_read", "disk_write", "httpd -D X"])]
+    assert lines == ["disk_read:(none),0", "disk_write:(none),0", "httpd -D X:(none),0"]
+    assert all(AGENT_LINE_RE.match(line) for line in lines)

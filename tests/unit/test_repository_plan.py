@@ -277,10 +277,32 @@ def test_label_scopes_existing_missing_built_in_and_not_a_scope():
         "[skip] Scope web3 does not exist; skipping the assignment.",
         "[skip] Scope ALL_USERS is a built-in scope; skipping the assignment.",
         "[skip] plain is not a scope; skipping the assignment.",
-        "[skip] Already assigned to scope docker_host1_scope.",
+        "[skip] Scope docker_host1_scope is managed by the repository scripts (docker_container, "
+        "docker_host, docker_map and the hosts' scopes); skipping the assignment.",
     ]
     assert operations(plan)[-1] == ("assign_node_scope", ("web1", ["docker_host1-c"]))
     assert "docker_host1-c" in manager.members["web1"]
+
+
+@pytest.mark.parametrize("action", ["add", "update"])
+def test_labels_never_put_a_node_into_the_scripts_own_scopes(action):
+    manager = Manager(scopes=["web1"])
+    manager.run("add", want([container("other", "fff")], "docker_host2", "10.0.200.204"))
+    own = "docker_host,docker_map,docker_container,docker_host2_scope,docker_host1_scope"
+    labelled = [container("c", "abc", labels=label(f"{own},web1"))]
+    if action == "update":
+        manager.run("add", want([container("c", "abc")]))
+    plan = manager.run(action, want(labelled))
+    for scope in own.split(","):
+        assert any(line.startswith(f"[skip] Scope {scope} is managed by the repository scripts")
+                   for line in lines(plan)), scope
+        assert (f"[skip] スコープ {scope} はDocker連携スクリプトが管理するスコープのため、"
+                "割り当てをスキップします。") in lines(plan, japanese=True)
+    assert "docker_host1-c" not in manager.members["docker_host"] | manager.members["docker_map"] \
+        | manager.members["docker_host2_scope"]
+    assert "docker_host1-c" in manager.members["web1"]
+    assert [args for op, args in operations(plan) if op == "assign_node_scope" and args[0] in own.split(",")
+            and action == "update"] == []
 
 
 def test_hand_made_host_node_is_only_assigned():
