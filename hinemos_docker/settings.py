@@ -99,8 +99,10 @@ SYSLOG_MONITORS = (
         (".*restarting.*", "container is restarting", PRIORITY_WARNING),
         (".*exited.*", "container is stopped", PRIORITY_CRITICAL),
     )),
+    # The manual's `.*` would also notify those state messages as events: an event is a JSON object
+    # (after the syslog tag the scripts send).
     ("CONTAINER_EVENT", "Docker イベントの監視", HOST_SCOPE, (
-        (".*", "Docker event", PRIORITY_INFO),
+        (r"hinemos_docker: \{.*", "Docker event", PRIORITY_INFO),
     )),
 )
 

@@ -203,10 +203,10 @@ echo
 echo "custom monitor CONTAINER_CPU on node $HOST1 (info 0-80, warning 80-90, agent buffer 512 bytes):"
 echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu | judge"
 script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu --state-dir "$WORK" |
-    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1"
+    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1" --data "$WORK/repository.json"
 echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'nothing_runs_*' -k demo_none | judge"
 script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'nothing_runs_*' -k demo_none --state-dir "$WORK" |
-    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1"
+    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1" --data "$WORK/repository.json"
 echo "(empty stdout would have been UNKNOWN every interval; the (none) line keeps the monitor quiet)"
 
 log "clean-up: demo containers removed, stand-in stopped"
