@@ -182,7 +182,7 @@ script MonitorDockerContainerProcess.py -i 127.0.0.1 -n demo_A -prog httpd
 echo "\$ MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s 127.0.0.1:${HD_SYSLOG_PORT:-15514}"
 script MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s "127.0.0.1:${HD_SYSLOG_PORT:-15514}"
 
-log "what a real Hinemos manager notifies (the stand-in's receiving side, the manual's settings)"
+log "what a real Hinemos manager notifies (the stand-in's receiving side, with the settings registered above)"
 # the receiving side reads the repository the stand-in keeps in its data file
 "$PY" -m hinemos_docker.sandbox.receiving syslog --data "$WORK/repository.json" >"$WORK/receiver.out" \
     2>"$WORK/receiver.out.err" &
@@ -197,8 +197,8 @@ wait "$RECEIVER_PID" 2>/dev/null || true
 echo "notifications (demo_C is stopped: its node is unmanaged, so the message goes to the Docker host nodes,"
 echo "which share the IP 127.0.0.1 here; running containers are normal and not notified):"
 tail -n +2 "$WORK/receiver.out"
-echo "(the manual's CONTAINER_EVENT pattern .* takes the state message too; the README's"
-echo " 'hinemos_docker: \{.*' keeps it to Docker events)"
+echo "(CONTAINER_EVENT as registered, 'hinemos_docker: \{.*', takes Docker events only; the manual's .* would"
+echo " notify the state messages as events too)"
 echo
 echo "custom monitor CONTAINER_CPU on node $HOST1 (info 0-80, warning 80-90, agent buffer 512 bytes):"
 echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu | judge"
