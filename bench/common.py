@@ -17,11 +17,14 @@ def docker_client():
 
 def ensure_containers(client, prefix, wanted, command="sleep 3600"):
     """Exactly `wanted` running bench containers named <prefix>NNN (creates or removes the difference)."""
-    existing = sorted(client.containers.list(all=True, filters={"name": prefix}), key=lambda c: c.name)
-    for container in existing[wanted:]:
-        container.remove(force=True)
-    for number in range(len(existing), wanted):
-        client.containers.run(IMAGE, command, name=f"{prefix}{number:03d}", labels=BENCH_LABEL, detach=True)
+    names = [f"{prefix}{number:03d}" for number in range(wanted)]
+    existing = {c.name: c for c in client.containers.list(all=True, filters={"name": prefix})}
+    for name, container in existing.items():
+        if name not in names:
+            container.remove(force=True)
+    for name in names:
+        if name not in existing:  # the numbers a previous step removed are made again
+            client.containers.run(IMAGE, command, name=name, labels=BENCH_LABEL, detach=True)
 
 
 def remove_containers(client, prefix):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from . import manager_url
 from .errors import ExitCode, HinemosDockerError, UsageError
 
 DEFAULT_HINEMOS_URL = "http://127.0.0.1:8080/HinemosWS"
@@ -139,6 +140,25 @@ def positive_seconds(text):
     return value
 
 
+def timeout_seconds(text):
+    """A timeout in seconds: a positive number."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"invalid timeout '{text}' (expected seconds > 0)")
+    return value
+
+
+def hinemos_url(text):
+    """-m: http(s)://HOST:PORT, or the SOAP base (/HinemosWS/), or the REST base (/HinemosWeb/api)."""
+    try:
+        return manager_url.parse(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def key_id(text):
     if not KEY_ID_RE.match(text):
         raise argparse.ArgumentTypeError(
@@ -215,8 +235,17 @@ def docker_options(parser):
 
 def hinemos_options(parser):
     group = parser.add_argument_group("Hinemos manager")
-    group.add_argument("-m", "--hinemos-url", metavar="HINEMOS_URL", default=DEFAULT_HINEMOS_URL,
-                       help=f"URL of the Hinemos manager's web services (default: {DEFAULT_HINEMOS_URL})")
+    group.add_argument("-m", "--hinemos-url", metavar="HINEMOS_URL", type=hinemos_url,
+                       default=hinemos_url(DEFAULT_HINEMOS_URL),
+                       help="the Hinemos manager: http(s)://HOST:PORT, or its web-service URL as the manual "
+                            "writes it (http://HOST:8080/HinemosWS/), or its 7.x REST API "
+                            f"(http://HOST:8080/HinemosWeb/api) (default: {DEFAULT_HINEMOS_URL})")
+    group.add_argument("--hinemos-api", choices=manager_url.APIS, default="auto",
+                       help="the manager's API: SOAP (Hinemos 5.x/6.x), REST (7.x), or auto: ask the "
+                            "manager (default: auto)")
+    group.add_argument("--hinemos-timeout", metavar="SECONDS", type=timeout_seconds,
+                       default=manager_url.DEFAULT_TIMEOUT,
+                       help=f"timeout of one call to the manager (default: {manager_url.DEFAULT_TIMEOUT:g})")
     group.add_argument("--user", dest="hinemos_user", metavar="USER",
                        help="Hinemos login user (default: env HINEMOS_USER, else hinemos)")
     group.add_argument("--password-file", dest="hinemos_password_file", metavar="FILE",

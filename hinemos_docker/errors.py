@@ -60,7 +60,10 @@ class HinemosError(HinemosDockerError):
 
 
 class HinemosFault(HinemosError):
-    """A SOAP fault from the manager; `name` is the fault class (FacilityDuplicate, ...)."""
+    """The manager refused a call; `name` is its exception class (FacilityDuplicate, ...).
+
+    The subclasses below are what callers catch; fault() picks one from the class name of a SOAP
+    fault or of a REST error body, so both APIs raise the same exceptions."""
 
     def __init__(self, name, message, url=None):
         self.name = name
@@ -68,6 +71,56 @@ class HinemosFault(HinemosError):
         self.url = url
         where = f" at {url}" if url else ""
         super().__init__(f"Hinemos manager{where} raised {name}: {message}")
+
+
+class FacilityDuplicate(HinemosFault):
+    """A facility (node or scope) with that ID exists already (REST: 409)."""
+
+
+class FacilityNotFound(HinemosFault):
+    """No facility with that ID (REST: 404)."""
+
+
+class InvalidSetting(HinemosFault):
+    """The manager's validation refused the request (REST: 400)."""
+
+
+class UsedFacility(HinemosFault):
+    """A monitor, job or other setting still uses the facility (REST: 400)."""
+
+
+class InvalidCredentials(HinemosFault):
+    """Wrong user or password, or a token the manager does not know (InvalidUserPass; REST: 401)."""
+
+
+class MissingPrivilege(HinemosFault):
+    """The account lacks a repository privilege (InvalidRole; REST: 403)."""
+
+
+class ManagerInternalError(HinemosFault):
+    """HinemosUnknown: the manager failed inside (REST: 500)."""
+
+
+class SettingDuplicate(HinemosFault):
+    """A monitor setting or jobunit with that ID exists already (REST: 409)."""
+
+
+class SettingNotFound(HinemosFault):
+    """No monitor setting, job or notification with that ID (REST: 404)."""
+
+
+FAULTS = {"FacilityDuplicate": FacilityDuplicate, "FacilityNotFound": FacilityNotFound,
+          "InvalidSetting": InvalidSetting, "UsedFacility": UsedFacility,
+          "InvalidUserPass": InvalidCredentials, "InvalidRole": MissingPrivilege,
+          "ObjectPrivilege_InvalidRole": MissingPrivilege, "HinemosUnknown": ManagerInternalError,
+          "MonitorDuplicate": SettingDuplicate, "JobMasterDuplicate": SettingDuplicate,
+          "MonitorNotFound": SettingNotFound, "JobMasterNotFound": SettingNotFound,
+          "NotifyNotFound": SettingNotFound, "JobInvalid": InvalidSetting}
+
+
+def fault(name, message, url=None):
+    """The HinemosFault subclass for a Hinemos exception class name (the base class if unknown)."""
+    return FAULTS.get(name, HinemosFault)(name, message, url)
 
 
 class StateFileError(HinemosDockerError):

@@ -6,8 +6,8 @@ SoapSettings is the interface the settings command uses, in plain data shaped li
 jobunit, register_jobunit. The same methods exist for 7.x over REST.
 """
 from . import settings_plan
-from .errors import HinemosFault
-from .hinemos_ws import RepositoryClient, SoapClient
+from .errors import SettingNotFound
+from .hinemos_ws import SoapClient, SoapRepositoryClient
 
 NS_MONITOR = "http://monitor.ws.clustercontrol.com"
 NS_JOB = "http://jobmanagement.ws.clustercontrol.com"
@@ -59,19 +59,21 @@ class NotifyClient(SoapClient):
         """The notification's notifyType, None if there is no such notification."""
         try:
             return (self.call("getNotify", notify_id) or {}).get("notifyType")
-        except HinemosFault as e:
-            if e.name == "NotifyNotFound":
-                return None
-            raise
+        except SettingNotFound:
+            return None
 
 
 class SoapSettings:
-    """The settings of one manager over its SOAP endpoints; each endpoint's WSDL is read when first used."""
+    """The settings of one manager over its SOAP endpoints, through one manager_http.ManagerHttp;
+    each endpoint's WSDL is read when first used."""
 
-    def __init__(self, base_url, user, password, timeout=30.0):
-        self._connect = lambda cls: cls(base_url, user, password, timeout)
+    api = "soap"
+
+    def __init__(self, base_url, user, password, http):
+        self._connect = lambda cls: cls(base_url, user, password, http)
         self._clients = {}
-        self.url = base_url
+        self.http = http
+        self.endpoint_url = base_url
 
     def _client(self, cls):
         if cls not in self._clients:
@@ -86,7 +88,7 @@ class SoapSettings:
 
     def missing_facilities(self, facility_ids):
         """The facility IDs (nodes or scopes) the repository does not have, in order."""
-        repository = self._client(RepositoryClient)
+        repository = self._client(SoapRepositoryClient)
         return [fid for fid in facility_ids if repository.is_node(fid) is None]
 
     def monitors(self, monitor_ids):
@@ -111,9 +113,13 @@ class SoapSettings:
         full = client.full_jobs(jobunit_id, [item["data"]["id"] for item in settings_plan.walk(root)])
         return _with_data(root, {data["id"]: data for data in full if data})
 
-    def register_jobunit(self, tree):
-        """registerJobunit: creates or replaces the whole jobunit."""
+    def register_jobunit(self, tree, exists):
+        """registerJobunit creates or replaces the whole jobunit, whether it `exists` or not."""
         self._client(JobClient).register_jobunit(_without_parents(tree))
+
+    def close(self):
+        """End the connection (SOAP has no login to end)."""
+        self.http.close()
 
 
 def _with_data(item, by_id):

@@ -1,32 +1,34 @@
 """Client edge of the Hinemos manager's SOAP endpoints (RepositoryEndpoint here, the settings
 endpoints in hinemos_settings_ws): the only module that imports suds.
 
+The SOAP transport of the repository client (Hinemos 5.x/6.x; hinemos_manager.py chooses it).
 Scripts import it lazily, so the monitors never pay for suds. Everything that crosses this edge is
 plain Python (dicts, lists, str, int, bool), never a suds object, and every failure is one of ours:
-SoapClient.call() is the single choke point where SOAP faults become errors.HinemosFault and
-transport trouble (refused, timeout, unknown host, HTTP errors, something that is not the endpoint)
-becomes errors.HinemosError naming the URL. Loading the WSDL goes through the same translation.
+SoapClient.call() is the single choke point where SOAP faults become the errors.HinemosFault
+subclass of their class and transport trouble (refused, timeout, unknown host, HTTP errors, something
+that is not the endpoint) becomes errors.HinemosError naming the URL. Loading the WSDL goes through
+the same translation. HTTP goes through manager_http.ManagerHttp.
 
-The contract is the real manager's: Basic auth is sent pre-emptively on every request because
-the manager never answers 401 (docs/hinemos-facts.md#basic-auth), the WSDL is read on
-every connect (cache=None) and requests are built from the live types, so one client speaks to 6.0
-and 6.2 managers alike.
+The contract is the real manager's: Basic auth is sent pre-emptively on every POST because the
+manager never answers 401 (docs/hinemos-facts.md#basic-auth), the WSDL is read on every connect and
+requests are built from the live types, so one client speaks to 6.0 and 6.2 managers alike
+(docs/hinemos-versions.md).
 """
+import base64
 import collections
-import http.client
-import socket
-import urllib.error
+import io
 import xml.etree.ElementTree as ET
 import xml.sax
-from urllib.parse import urlsplit
+from http.client import responses as HTTP_REASONS
 
 import suds
 import suds.client
 import suds.sudsobject
 import suds.transport
-import suds.transport.http
 
-from .errors import HinemosError, HinemosFault
+from .errors import FacilityNotFound, HinemosError, fault
+from .manager_http import ManagerHttp
+from .manager_url import DEFAULT_TIMEOUT
 
 NS_REPOSITORY = "http://repository.ws.clustercontrol.com"
 NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -37,9 +39,40 @@ INTEGER_TYPES = {"int", "long", "short", "byte", "integer", "unsignedInt", "unsi
 FAULT_PACKAGE = "com.clustercontrol.fault."
 
 
-def connect(base_url, user, password, timeout=30.0):
-    """A RepositoryClient for the manager at `base_url` (e.g. http://127.0.0.1:8080/HinemosWS)."""
-    return RepositoryClient(base_url, user, password, timeout)
+def connect(base_url, user, password, timeout=DEFAULT_TIMEOUT, http=None):
+    """A SoapRepositoryClient for the manager at `base_url` (e.g. http://127.0.0.1:8080/HinemosWS),
+    through `http` (a manager_http.ManagerHttp; default: a new one with `timeout`)."""
+    return SoapRepositoryClient(base_url, user, password, http or ManagerHttp(base_url, timeout))
+
+
+def basic_authorization(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+class ManagerTransport(suds.transport.Transport):
+    """suds' transport over ManagerHttp: GETs (the WSDL, its schemas) without credentials, as the
+    manager serves them; POSTs with pre-emptive Basic auth, since the manager never answers 401 to
+    ask for it. An HTTP error status reaches suds as its TransportError (a 500 carries the fault)."""
+
+    def __init__(self, http, authorization):
+        super().__init__()
+        self.http = http
+        self.authorization = authorization
+
+    def open(self, request):
+        return io.BytesIO(_checked(self.http.request("GET", request.url)))
+
+    def send(self, request):
+        headers = {**request.headers, "Authorization": self.authorization}
+        reply = self.http.request("POST", request.url, body=request.message, headers=headers)
+        return suds.transport.Reply(reply.status, reply.headers, _checked(reply))
+
+
+def _checked(reply):
+    if reply.status != 200:
+        raise suds.transport.TransportError(HTTP_REASONS.get(reply.status, ""), reply.status,
+                                            io.BytesIO(reply.body))
+    return reply.body
 
 
 class SoapClient:
@@ -49,16 +82,16 @@ class SoapClient:
     ENDPOINT = "RepositoryEndpoint"
     NAMESPACE = NS_REPOSITORY
     PROBE_OPERATION = "getNode"
+    api = "soap"
 
-    def __init__(self, base_url, user, password, timeout=30.0):
+    def __init__(self, base_url, user, password, http):
         self.base_url = base_url.rstrip("/")
         self.service_url = f"{self.base_url}/{self.ENDPOINT}"
         self.endpoint_url = f"{self.service_url}?wsdl"
-        self.timeout = timeout
+        self.http = http
         self.calls = collections.Counter()
         self._types = {}  # (type, namespace) -> {element: (type, namespace, repeated)} of the live WSDL
-        # pre-emptive: suds' default (https.HttpAuthenticated) waits for a 401 that never comes
-        transport = suds.transport.http.HttpAuthenticated(username=user, password=password, timeout=timeout)
+        transport = ManagerTransport(http, basic_authorization(user, password))
         # location: post where the user pointed, whatever host name the manager writes into its WSDL;
         # retxml: suds marshals requests and raises faults, replies are read by _decode_reply (suds'
         # unmarshaller needs ~40 ms per nodeInfo, which makes a node list of hundreds take minutes)
@@ -90,17 +123,14 @@ class SoapClient:
             return function()
         except suds.WebFault as e:
             name, message = fault_name_and_message(e.fault)
-            raise HinemosFault(name, message, self.endpoint_url) from None
-        except suds.transport.TransportError as e:
-            reason = str(e) if str(e).startswith("HTTP") else f"HTTP {e.httpcode} {e}".strip()
-            raise self._unreachable(reason) from None
-        except urllib.error.URLError as e:
-            raise self._unreachable(self._reason(e.reason)) from None
-        except (OSError, http.client.HTTPException) as e:
-            raise self._unreachable(self._reason(e)) from None
+            raise fault(name, message, self.endpoint_url) from None
+        except suds.transport.TransportError as e:  # an HTTP error status while loading the WSDL
+            raise self._unreachable(f"HTTP {e.httpcode} {e}".strip()) from None
+        except HinemosError:  # from ManagerHttp: one sentence naming the URL already
+            raise
         except xml.sax.SAXException as e:
             raise HinemosError(f"{self.endpoint_url} did not answer with SOAP/WSDL XML: {e}") from None
-        except Exception as e:
+        except Exception as e:  # suds raises Exception((status, reason)) for a call's HTTP error status
             status = e.args[0] if e.args else None
             if isinstance(status, tuple) and len(status) == 2 and isinstance(status[0], int):
                 raise self._unreachable(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
@@ -110,19 +140,6 @@ class SoapClient:
 
     def _unreachable(self, reason):
         return HinemosError(f"cannot reach the Hinemos manager at {self.endpoint_url}: {reason}")
-
-    def _reason(self, reason):
-        if isinstance(reason, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(reason, (socket.timeout, TimeoutError)):
-            return f"no answer within {self.timeout:g} s"
-        if isinstance(reason, socket.gaierror):
-            return f"unknown host {urlsplit(self.base_url).hostname}"
-        if isinstance(reason, http.client.RemoteDisconnected):
-            return "the connection was closed without an answer"
-        if isinstance(reason, OSError) and reason.strerror:
-            return reason.strerror[0].lower() + reason.strerror[1:]
-        return str(reason) or type(reason).__name__
 
     # -- building requests from the live WSDL ----------------------------------------------------
 
@@ -192,22 +209,24 @@ class SoapClient:
                 value[name] = item
         return value
 
+    def close(self):
+        """End the connection (SOAP has no login to end)."""
+        self.http.close()
+
     def echo(self, text):
         """echo: the manager answers 'text, text'."""
         return self.call("echo", text)
 
 
-class RepositoryClient(SoapClient):
+class SoapRepositoryClient(SoapClient):
     """The RepositoryEndpoint, with plain-data helpers for the repository sync."""
 
     def node(self, facility_id):
         """getNode as a dict keyed by the WSDL element names present; None if there is no such node."""
         try:
             return self.call("getNode", facility_id)
-        except HinemosFault as e:
-            if e.name == "FacilityNotFound":
-                return None
-            raise
+        except FacilityNotFound:
+            return None
 
     def add_node(self, node):
         """addNode from a dict; keys the live nodeInfo lacks (6.0 vs 6.2) are skipped."""
@@ -227,10 +246,8 @@ class RepositoryClient(SoapClient):
         """getScope as a dict; None if the id is unknown (a node id returns that node's data)."""
         try:
             return self.call("getScope", facility_id)
-        except HinemosFault as e:
-            if e.name == "FacilityNotFound":
-                return None
-            raise
+        except FacilityNotFound:
+            return None
 
     def add_scope(self, parent_id, facility_id, name, description=None, owner_role_id="ALL_USERS"):
         """addScope under `parent_id` (None or "" for the top level)."""
@@ -258,10 +275,8 @@ class RepositoryClient(SoapClient):
         """isNode: True for a node, False for a scope, None for an unknown id."""
         try:
             return bool(self.call("isNode", facility_id))
-        except HinemosFault as e:
-            if e.name == "FacilityNotFound":
-                return None
-            raise
+        except FacilityNotFound:
+            return None
 
     def facility_tree(self):
         """getFacilityTree(None) as {facilityId, facilityName, facilityType, valid, builtInFlg, children}."""

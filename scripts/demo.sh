@@ -4,13 +4,15 @@
 #   bash scripts/demo.sh
 #
 # Brings the test bed up if needed (scripts/testbed.sh), installs the suite into .venv, starts the
-# embedded Hinemos stand-in (python -m hinemos_docker.sandbox) on a free port, creates labelled demo
-# containers on the local dockerd, registers them under two Docker host facility IDs (the same
-# daemon seen through tcp://127.0.0.1:2375 and the unix socket: two hosts sharing the scopes),
-# stops one container and removes another, runs Update and Delete, runs the cron wrapper once (it
-# finds nothing left to do), prints the resulting scope tree, runs a few monitors on the demo
-# containers, shows what a real manager would notify for them (the stand-in's receiving side),
-# then removes its containers and stops the stand-in. Safe to rerun.
+# embedded Hinemos stand-in (python -m hinemos_docker.sandbox) as a Hinemos 7.1 manager (REST API,
+# today's Hinemos) on a free port, creates labelled demo containers on the local dockerd, registers
+# them under two Docker host facility IDs (the same daemon seen through tcp://127.0.0.1:2375 and the
+# unix socket: two hosts sharing the scopes), stops one container and removes another, runs Update
+# and Delete, runs the cron wrapper once (it finds nothing left to do), prints the resulting scope
+# tree, then runs the same Add and Update against a Hinemos 6.2 stand-in (SOAP web services) with the
+# manual's -m URL, runs a few monitors on the demo containers, shows what a real manager would notify
+# for them (the stand-in's receiving side), then removes its containers and stops the stand-ins.
+# Safe to rerun.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,15 +54,61 @@ first_line() {
 }
 
 WORK=
-SANDBOX_PID=
+SANDBOX_PIDS=()
 RECEIVER_PID=
 cleanup() {
     remove_demo_containers || true
-    for pid in $SANDBOX_PID $RECEIVER_PID; do
+    local pid
+    for pid in "${SANDBOX_PIDS[@]}" $RECEIVER_PID; do
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
     [[ -z $WORK ]] || rm -rf "$WORK"
+}
+
+# start_sandbox VERSION: a stand-in manager of that Hinemos version; sets URL to its base URL
+start_sandbox() {
+    local version=$1 out=$WORK/sandbox-$1.out pid
+    "$PY" -m hinemos_docker.sandbox --port 0 --version "$version" --data "$WORK/repository-$version.json" \
+        --notification EVENT_FOR_POLLING >"$out" 2>"$out.err" &
+    pid=$!
+    SANDBOX_PIDS+=("$pid")
+    URL=$(first_line "$out" "$pid" "the stand-in")
+    echo "Hinemos $version manager: $URL (user hinemos, password hinemos)"
+}
+
+# manager ACTION: on the manager at $URL, through the suite's repository client (either API):
+# "scopes" makes what an operator made beforehand (web1 and web2 exist, web3 does not: the manual's
+# example; and the manager server's own node, which runs the monitors' commands), "tree" prints the
+# scope tree
+manager() {
+    "$PY" - "$URL" "$1" <<'EOF'
+import sys
+from hinemos_docker import hinemos_manager, manager_url
+
+def show(item, depth):
+    flag = "" if item["facilityType"] != 1 or item["valid"] else "   (management flag OFF)"
+    print(f"{'    ' * depth}{item['facilityName']} ({item['facilityId']}){flag}")
+    if not item["builtInFlg"]:
+        for child in item["children"]:
+            show(child, depth + 1)
+
+client = hinemos_manager.connect(manager_url.parse(sys.argv[1]), "hinemos", "hinemos")
+try:
+    if sys.argv[2] == "scopes":
+        for scope in ("web1", "web2"):
+            client.add_scope("", scope, scope)
+            print(f"scope {scope} created")
+        client.add_node({"facilityId": "manager_server", "facilityName": "manager_server", "facilityType": 1,
+                         "platformFamily": "LINUX", "ipAddressVersion": 4, "ipAddressV4": "127.0.0.1",
+                         "nodeName": "manager_server", "ownerRoleId": "ALL_USERS"})
+        print("node manager_server created")
+    else:
+        for top in client.facility_tree()["children"]:
+            show(top, 0)
+finally:
+    client.close()
+EOF
 }
 
 log "test bed"
@@ -83,26 +131,9 @@ WORK=$(mktemp -d /tmp/hinemos-docker-demo.XXXXXX)
 trap cleanup EXIT
 remove_demo_containers  # leftovers of an interrupted run
 
-log "Hinemos stand-in"
-"$PY" -m hinemos_docker.sandbox --port 0 --data "$WORK/repository.json" --notification EVENT_FOR_POLLING \
-    >"$WORK/sandbox.out" 2>"$WORK/sandbox.out.err" &
-SANDBOX_PID=$!
-URL=$(first_line "$WORK/sandbox.out" "$SANDBOX_PID" "the stand-in")
-echo "manager: $URL (user hinemos, password hinemos; data $WORK/repository.json)"
-# scopes an operator made beforehand: web1 and web2 exist, web3 does not (the manual's Add example);
-# and the manager server's own node, which runs the monitors' commands (an installation has it)
-"$PY" - "$URL" <<'EOF'
-import sys
-from hinemos_docker import hinemos_ws
-client = hinemos_ws.connect(sys.argv[1], "hinemos", "hinemos")
-for scope in ("web1", "web2"):
-    client.add_scope("", scope, scope)
-    print(f"scope {scope} created")
-client.add_node({"facilityId": "manager_server", "facilityName": "manager_server", "facilityType": 1,
-                 "platformFamily": "LINUX", "subPlatformFamily": "", "ipAddressVersion": 4,
-                 "ipAddressV4": "127.0.0.1", "nodeName": "manager_server", "ownerRoleId": "ALL_USERS"})
-print("node manager_server created")
-EOF
+log "Hinemos stand-in: Hinemos 7.1 (REST API)"
+start_sandbox 7.1
+manager scopes
 
 log "demo containers"
 IMAGE=${HD_TEST_IMAGE:-hinemos-docker-test:latest}
@@ -154,21 +185,15 @@ script SettingDockerAdd.py -m "$URL" --job-host 127.0.0.1 --job-container demo_A
     sed 's/$/ settings already registered, none changed/'
 
 log "the Hinemos scope tree (リポジトリ[スコープ]ビュー)"
-"$PY" - "$URL" <<'EOF'
-import sys
-from hinemos_docker import hinemos_ws
+manager tree
 
-def show(item, depth):
-    flag = "" if item["facilityType"] != 1 or item["valid"] else "   (management flag OFF)"
-    print(f"{'    ' * depth}{item['facilityName']} ({item['facilityId']}){flag}")
-    if not item["builtInFlg"]:
-        for child in item["children"]:
-            show(child, depth + 1)
-
-tree = hinemos_ws.connect(sys.argv[1], "hinemos", "hinemos").facility_tree()
-for top in tree["children"]:
-    show(top, 0)
-EOF
+log "the same sync against Hinemos 6.2 (SOAP web services), with the manual's -m URL"
+start_sandbox 6.2
+manager scopes
+script RepositoryDockerNodeAdd.py -i 127.0.0.1 -f "$HOST1" -m "$URL/"
+script RepositoryDockerNodeUpdate.py -i 127.0.0.1 -f "$HOST1" -m "$URL/"
+script SettingDockerAdd.py -m "$URL/" | grep -c '^Creating monitor setting' | sed 's/$/ monitor settings created over SOAP/'
+manager tree
 
 log "monitors on the demo containers"
 echo "\$ MonitorDockerHostStatus.py -i 127.0.0.1 --count"
@@ -183,8 +208,8 @@ echo "\$ MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s 127.0.0.1:$
 script MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s "127.0.0.1:${HD_SYSLOG_PORT:-15514}"
 
 log "what a real Hinemos manager notifies (the stand-in's receiving side, with the settings registered above)"
-# the receiving side reads the repository the stand-in keeps in its data file
-"$PY" -m hinemos_docker.sandbox.receiving syslog --data "$WORK/repository.json" >"$WORK/receiver.out" \
+# the receiving side reads the repository and the settings the 7.1 stand-in keeps in its data file
+"$PY" -m hinemos_docker.sandbox.receiving syslog --data "$WORK/repository-7.1.json" >"$WORK/receiver.out" \
     2>"$WORK/receiver.out.err" &
 RECEIVER_PID=$!
 read -r _ UDP_PORT _ _ <<<"$(first_line "$WORK/receiver.out" "$RECEIVER_PID" "the receiver")"
@@ -203,10 +228,10 @@ echo
 echo "custom monitor CONTAINER_CPU on node $HOST1 (info 0-80, warning 80-90, agent buffer 512 bytes):"
 echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu | judge"
 script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu --state-dir "$WORK" |
-    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1" --data "$WORK/repository.json"
+    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1" --data "$WORK/repository-7.1.json"
 echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'nothing_runs_*' -k demo_none | judge"
 script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'nothing_runs_*' -k demo_none --state-dir "$WORK" |
-    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1" --data "$WORK/repository.json"
+    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1" --data "$WORK/repository-7.1.json"
 echo "(empty stdout would have been UNKNOWN every interval; the (none) line keeps the monitor quiet)"
 
-log "clean-up: demo containers removed, stand-in stopped"
+log "clean-up: demo containers removed, stand-ins stopped"

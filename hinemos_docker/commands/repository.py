@@ -40,7 +40,7 @@ def apply(plan, client, say):
 def _sync(action):
     def main(args, console):
         from ..docker_engine import connect as connect_docker
-        from ..hinemos_ws import connect as connect_hinemos
+        from ..hinemos_manager import connect as connect_manager
         japanese = messages.is_japanese()
 
         def say(line):
@@ -49,19 +49,25 @@ def _sync(action):
         say(messages.message("started"))
         user, password = cli.hinemos_credentials(args)
         say(messages.message("logging_in"))
-        client = connect_hinemos(args.hinemos_url, user, password)
-        say(messages.message("endpoint", url=client.endpoint_url))
-        say(messages.message("username", user=user))
+        client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
+                                 timeout=args.hinemos_timeout)
+        try:
+            say(messages.message("endpoint", url=client.endpoint_url))
+            say(messages.message("username", user=user))
+            # read first: wrong credentials (SOAP has no login call) show before the Docker listing
+            tree = client.facility_tree()
 
-        engine = connect_docker(args)
-        desired = repository.desired_state(args.host_facility_id, host_address(engine.endpoint),
-                                           engine.containers(all=True), datetime.now())
-        for line in repository_plan.container_lines(action, desired):
-            say(line)
-        repo = repository.repository_from_tree(client.facility_tree())
-        repo = repo.with_nodes({fid: client.node(fid)
-                                for fid in repository.nodes_to_read(action, desired, repo)})
-        apply(repository_plan.PLANS[action](desired, repo), client, say)
+            engine = connect_docker(args)
+            desired = repository.desired_state(args.host_facility_id, host_address(engine.endpoint),
+                                               engine.containers(all=True), datetime.now())
+            for line in repository_plan.container_lines(action, desired):
+                say(line)
+            repo = repository.repository_from_tree(tree)
+            repo = repo.with_nodes({fid: client.node(fid)
+                                    for fid in repository.nodes_to_read(action, desired, repo)})
+            apply(repository_plan.PLANS[action](desired, repo), client, say)
+        finally:
+            client.close()
         say(messages.message("completed"))
         return 0
     return main

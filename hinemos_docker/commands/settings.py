@@ -59,10 +59,10 @@ def _job_target(args):
 
 
 def connect(args):
-    """The settings interface of the manager named by -m."""
-    from ..hinemos_settings_ws import SoapSettings
+    """The settings interface of the manager named by -m, over the API it speaks (--hinemos-api)."""
+    from ..hinemos_manager import connect_settings
     user, password = cli.hinemos_credentials(args)
-    return SoapSettings(args.hinemos_url, user, password), user
+    return connect_settings(args.hinemos_url, user, password, args.hinemos_api, args.hinemos_timeout), user
 
 
 def main(args, console):
@@ -78,42 +78,54 @@ def main(args, console):
     say(messages.message("started"))
     say(messages.message("logging_in"))
     manager, user = connect(args)
-    say(messages.message("endpoint", url=manager.url))
-    say(messages.message("username", user=user))
+    try:
+        say(messages.message("endpoint", url=manager.endpoint_url))
+        say(messages.message("username", user=user))
+        options = _checked(manager, options, say, japanese)
+        _register_monitors(manager, settings.monitors(options), args, say)
+        if jobs is not None:
+            _register_jobunit(manager, settings.jobunit(args.jobunit_id, *jobs, options), args, say)
+    finally:
+        manager.close()
+    if args.dry_run:
+        say(messages.message("setting_dry_run"))
+    say(messages.message("completed"))
+    return 0
 
+
+def _checked(manager, options, say, japanese):
+    """Before any write: the notification (its type goes into the settings), the scopes and the
+    execution node exist; else one line saying what to create."""
     say(messages.message("setting_checking_notifications", ids=[options.notify_id]))
     types = manager.notification_types([options.notify_id])
     if options.notify_id not in types:
         raise HinemosError(messages.message("setting_notification_missing", id=options.notify_id)
                            .render(japanese))
     options = dataclasses.replace(options, notify_type=types[options.notify_id])
-    desired = settings.monitors(options)
-    scopes = sorted({monitor["facilityId"] for monitor in desired})
+    scopes = sorted({monitor["facilityId"] for monitor in settings.monitors(options)})
     missing = manager.missing_facilities(scopes + [options.exec_node])
     if missing:
         key = "setting_node_missing" if missing[0] == options.exec_node else "setting_scope_missing"
         raise HinemosError(messages.message(key, id=missing[0]).render(japanese))
+    return options
 
+
+def _register_monitors(manager, desired, args, say):
     for change in settings_plan.plan_monitors(desired, manager.monitors(settings.MONITOR_IDS), args.replace):
         say(settings_plan.change_line(change), change.writes)
         if change.writes and not args.dry_run:
             (manager.add_monitor if change.action == settings_plan.CREATE else manager.modify_monitor)(
                 change.setting)
 
-    if jobs is not None:
-        wanted = settings.jobunit(args.jobunit_id, *jobs, options)
-        held = manager.jobunit(args.jobunit_id)
-        changes = settings_plan.plan_jobunit(wanted, held, args.replace)
-        for change in changes:
-            say(settings_plan.change_line(change), change.writes)
-        tree = settings_plan.jobunit_to_register(wanted, held, changes)
-        if tree is not None and not args.dry_run:
-            manager.register_jobunit(tree)
 
-    if args.dry_run:
-        say(messages.message("setting_dry_run"))
-    say(messages.message("completed"))
-    return 0
+def _register_jobunit(manager, wanted, args, say):
+    held = manager.jobunit(wanted["data"]["id"])
+    changes = settings_plan.plan_jobunit(wanted, held, args.replace)
+    for change in changes:
+        say(settings_plan.change_line(change), change.writes)
+    tree = settings_plan.jobunit_to_register(wanted, held, changes)
+    if tree is not None and not args.dry_run:
+        manager.register_jobunit(tree, exists=held is not None)
 
 
 COMMAND = cli.Command(

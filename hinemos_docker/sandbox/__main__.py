@@ -1,14 +1,14 @@
 """python -m hinemos_docker.sandbox: run the stand-in manager until SIGTERM or SIGINT.
 
-The first line of stdout is the base URL (e.g. http://127.0.0.1:PORT/HinemosWS), flushed at once,
+The first line of stdout is the base URL (e.g. http://127.0.0.1:PORT/HinemosWS, or for 7.x
+http://127.0.0.1:PORT/HinemosWeb/api), flushed at once,
 so a caller that started it with --port 0 can read where it listens.
 """
 import argparse
 import signal
 import sys
 
-from . import soap
-from .server import Sandbox
+from .server import Sandbox, versions
 from .store import StoreError
 
 
@@ -18,8 +18,9 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8080, help="TCP port; 0 picks a free one (default 8080)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--data", required=True, help="JSON file holding the repository (created if absent)")
-    parser.add_argument("--version", default="6.2", choices=soap.versions(),
-                        help="WSDL version (default 6.2)")
+    parser.add_argument("--version", default="6.2", choices=versions(),
+                        help="Hinemos version: 6.0 and 6.2 serve SOAP web services, 7.0 and 7.1 the REST "
+                             "API (default 6.2)")
     parser.add_argument("--user", default="hinemos", help="login user (default hinemos)")
     parser.add_argument("--password", default="hinemos", help="login password (default hinemos)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")

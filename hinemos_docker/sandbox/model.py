@@ -27,6 +27,22 @@ PLATFORMS = {  # PlatformConstant ids; names are the stand-in's choice [I]
 FIXED_BUILTIN_IDS = {"INTERNAL", "REGISTERED", "UNREGISTERED", "OWNER", "OS", "NODE_CONFIGURATION",
                      "_PRIVATE_CLOUD", "_PUBLIC_CLOUD"}
 INT_MAX = 2**31 - 1
+SOAP_VERSIONS = ("6.0", "6.2")
+REST_VERSIONS = ("7.0", "7.1")
+# the nodeInfo fields 7.x has beyond 6.2's (NodeInfoResponse vs the 6.2 WSDL), with their defaults
+REST_ONLY_FIELDS = {"cloudLogPriority": ("int", 16), "rpaLogDir": ("string", ""),
+                    "rpaManagementToolType": ("string", ""), "rpaResourceId": ("string", ""),
+                    "rpaUser": ("string", ""), "rpaExecEnvId": ("string", "")}
+
+
+def is_rest(version):
+    """Whether a manager version speaks only the REST API (7.x)."""
+    return version in REST_VERSIONS
+
+
+def model_schema(version):
+    """The WSDL whose types shape the repository records: 7.x keeps 6.2's NodeInfo and adds a few fields."""
+    return "6.2" if is_rest(version) else version
 
 
 class Fault(Exception):
@@ -81,6 +97,7 @@ NODE_DEFAULTS = {
     "ipmiProtocol": "RMCP+", "ipmiPort": 0, "ipmiRetries": 3, "ipmiTimeout": 5000,
     "agentAwakePort": 24005, "jobPriority": 16, "jobMultiplicity": 0, "autoDeviceSearch": True,
     "nodeConfigAcquireOnce": False, "nodeConfigFilterIsAnd": True,
+    **{name: default for name, (_, default) in REST_ONLY_FIELDS.items()},
 }
 PASSWORD_FIELDS = ("ipmiUserPassword", "snmpAuthPassword", "snmpPrivPassword", "sshPrivateKeyPassphrase",
                    "sshUserPassword", "wbemUserPassword", "winrmUserPassword")

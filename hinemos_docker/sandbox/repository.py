@@ -17,6 +17,7 @@ from .model import (
     PARTIAL_COPY_FIELDS,
     PASSWORD_FIELDS,
     PLATFORMS,
+    REST_ONLY_FIELDS,
     ROLES,
     ROOT_ID,
     ROOT_NAME,
@@ -26,6 +27,8 @@ from .model import (
     Fault,
     builtin_scopes,
     conceal,
+    is_rest,
+    model_schema,
     node_defaults,
     now_ms,
 )
@@ -47,10 +50,13 @@ class Repository:
     def __init__(self, version="6.2", user="hinemos", state=None):
         self.version = version
         self.user = user
-        self.schema = soap.schema(version)
-        self.node_fields = self.schema.field_maps["nodeInfo"]
+        self.schema = soap.schema(model_schema(version))
+        self.node_fields = dict(self.schema.field_maps["nodeInfo"])
+        if is_rest(version):
+            self.node_fields.update({name: soap.Field(name, kind, False, False)
+                                     for name, (kind, _) in REST_ONLY_FIELDS.items()})
         self.facility_fields = [f.name for f in self.schema.types["facilityInfo"]]
-        self.defaults = node_defaults(self.schema.types["nodeInfo"])
+        self.defaults = node_defaults(self.node_fields.values())
         self.facilities = {}
         self.children = {ROOT_ID: {}}
         self.used = {}  # facility id -> messages of the settings that reference it (UsedFacility)

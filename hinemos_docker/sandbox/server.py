@@ -1,4 +1,5 @@
-"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults.
+"""HTTP and SOAP plumbing of the stand-in: the WSDL GETs, Basic auth on every POST, dispatch, faults;
+for a 7.x stand-in, the requests under /HinemosWeb/api go to rest.py instead (there is no SOAP then).
 
 Like the manager's JAX-WS endpoint: the WSDL and schemas are served without authentication with the
 serving address written into them; every POST checks the Authorization header by hand and answers a
@@ -10,13 +11,14 @@ import binascii
 import collections
 import json
 import re
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from . import settings_rest, soap, store, writes
-from .model import Fault, JavaError
+from . import rest, soap, store, writes
+from .model import REST_VERSIONS, Fault, JavaError, is_rest, model_schema
 from .repository import Repository
 from .settings import SETTINGS_OPERATIONS, Settings
 
@@ -70,13 +72,49 @@ class Endpoint(NamedTuple):
     model: str
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, knowing its open connections so that stop() can close them as a stopped
+    manager does (clients keep connections alive between calls)."""
+
+    daemon_threads = True
+
+    def __init__(self, address, handler):
+        super().__init__(address, handler)
+        self.connections = set()
+        self.connections_lock = threading.Lock()
+
+    def get_request(self):
+        connection, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        with self.connections_lock:
+            connections, self.connections = self.connections, set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 class Sandbox:
     """One stand-in manager: a repository and settings, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
-                 host="127.0.0.1", verbose=False):
-        self.schema = soap.schema(version)
+                 host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES):
+        if version not in versions():
+            raise ValueError(f"unknown Hinemos version {version!r} (known: {', '.join(versions())})")
+        self.schema = soap.schema(model_schema(version))
         self.version = version
+        self.rest = rest.RestApi(self, token_minutes) if is_rest(version) else None
+        self.privileges = {"READ", "ADD", "MODIFY"}  # of the login user on the repository
         self.user, self.password = user, password
         self.data = data
         self.verbose = verbose
@@ -91,13 +129,14 @@ class Sandbox:
         self._saved = store.dump(self._state())
         if data is not None and state is None:
             store.write(data, self._saved)  # a new data file holds the fresh repository at once
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), _Handler)
         self.httpd.sandbox = self
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self.base_url = f"http://{shown}:{bound_port}/HinemosWS"
-        self.endpoint_url = self.base_url + "/RepositoryEndpoint"
+        self.root_url = f"http://{shown}:{bound_port}"
+        # 7.x: the REST API; 5.x/6.x: the web services (RepositoryEndpoint below)
+        self.base_url = self.root_url + (rest.API_PATH if self.rest else "/HinemosWS")
+        self.endpoint_url = self.root_url + ENDPOINT_PATH
         self.wsdl_url = self.endpoint_url + "?wsdl"
         self._thread = None
 
@@ -120,6 +159,7 @@ class Sandbox:
             self._thread.join()
             self._thread = None
         self.httpd.server_close()
+        self.httpd.close_connections()
 
     def __enter__(self):
         return self
@@ -135,6 +175,13 @@ class Sandbox:
             self._load(None)
             self._persist()
             self.calls.clear()
+            if self.rest:
+                self.rest.tokens.expire_all()
+
+    def expire_tokens(self):
+        """Every REST token issued so far is past its term (a token that expired mid-run)."""
+        with self.lock:
+            self.rest.tokens.expire_all()
 
     def add_notification(self, notify_id, notify_type=1, owner_role_id="ALL_USERS"):
         """Create a notification (type 1: event), as an operator does in the client before the
@@ -199,7 +246,7 @@ class Sandbox:
             self.authenticate(authorization)
             args = schema.decode_request(wrapper)
             with self.lock:
-                result = self._run(function, writing, args, served.model)
+                result = self.run(function, writing, args, served.model)
         except Fault as f:
             return 500, soap.fault(f.name, f.message, f.extra, schema.namespace)
         except JavaError as e:
@@ -208,20 +255,9 @@ class Sandbox:
             return 500, soap.plain_fault("S:Server", str(e) or type(e).__name__)
         return 200, schema.response(operation, result)
 
-    def handle_settings_rest(self, method, path, query, body):
-        """(HTTP status, JSON) answering a 7.x settings request (path below /HinemosWeb/api; the
-        caller has checked the token), or None when the path is not a settings resource."""
-        found = settings_rest.route(method, path)
-        if found is None:
-            return None
-        handler, params, writing = found
-        with self.lock:
-            try:
-                return 200, self._run(handler, writing, (params, query, body), "settings")
-            except Fault as f:
-                return settings_rest.error_body(f)
-
-    def _run(self, function, writing, args, model):
+    def run(self, function, writing, args, model="repository"):
+        """function(model, *args) under the lock held by the caller, `model` the repository or the
+        settings; a write is persisted, or undone if it failed (like the manager's transaction)."""
         try:
             result = function(getattr(self, model), *args)
             if writing:
@@ -259,6 +295,8 @@ class _Handler(BaseHTTPRequestHandler):
         return name if name in self.server.sandbox.endpoints else None
 
     def do_GET(self):
+        if self._rest("GET"):
+            return
         url = urlsplit(self.path)
         sandbox = self.server.sandbox
         endpoint = self._endpoint(url.path)
@@ -274,13 +312,40 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, document, "text/xml;charset=utf-8")
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        body = self._body()
+        if self._rest("POST", body):
+            return
         endpoint = self._endpoint(urlsplit(self.path).path)
         if endpoint is None:
             return self._send(404, b"Not Found", "text/plain; charset=utf-8")
         status, envelope = self.server.sandbox.handle(body, self.headers.get("Authorization"), endpoint)
         self._send(status, envelope.encode("utf-8"), "text/xml;charset=utf-8")
+
+    def do_PUT(self):
+        if not self._rest("PUT", self._body()):
+            self._send(404, b"Not Found", "text/plain; charset=utf-8")
+
+    def do_DELETE(self):
+        if not self._rest("DELETE", self._body()):
+            self._send(404, b"Not Found", "text/plain; charset=utf-8")
+
+    def _body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _rest(self, method, body=b""):
+        """Answer a 7.x stand-in's request; False when the SOAP side (or nothing) serves the path."""
+        api = self.server.sandbox.rest
+        if api is None:
+            return False
+        url = urlsplit(self.path)
+        if url.path.startswith(rest.API_PATH + "/"):
+            status, reply = api.handle(method, url.path[len(rest.API_PATH):], url.query, self.headers, body)
+        else:  # Grizzly's error page for a context the manager does not publish (SOAP is gone in 7.x)
+            status, reply = 404, rest.RestError(404, "UrlNotFound", f"{url.path} is not found.").body()
+        payload = b"" if reply is None else json.dumps(reply, ensure_ascii=False).encode("utf-8")
+        self._send(status, payload, "application/json")
+        return True
 
     def _send(self, status, body, content_type):
         self.send_response(status)
@@ -292,3 +357,8 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         if self.server.sandbox.verbose:
             super().log_message(format, *args)
+
+
+def versions():
+    """The manager versions a stand-in can be: the SOAP WSDLs it carries and the REST ones."""
+    return soap.versions() + list(REST_VERSIONS)

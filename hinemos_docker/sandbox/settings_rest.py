@@ -2,14 +2,13 @@
 systemlog, monitor), JobRestEndpoints (setting/jobunit, setting/job_treeFull) and
 NotifyRestEndpoints (notify), over the same Settings model as the 6.2 SOAP endpoints.
 
-A request is (method, path below /HinemosWeb/api, query, JSON body); handle() answers
-(HTTP status, JSON) as the manager does: 200 for every success, the error body
-{status, message, exception, stack} with 400 InvalidSetting, 404 ...NotFound, 409 ...Duplicate,
-500 HinemosUnknown. Enum names are strict (a name the manager does not know is 400, as Jackson
-refuses it). Login and tokens are the REST server's; this module only serves the resources.
-Sources (branch master of github.com/hinemos/hinemos): HinemosManager/src_rest/com/clustercontrol/
-rest/endpoint/monitorsetting/MonitorsettingRestEndpoints.java, …/jobmanagement/JobRestEndpoints.java,
-…/notify/NotifyRestEndpoints.java and their dto/ packages.
+rest.RestApi serves these ROUTES like its repository ones (token, privilege, error body, the status
+of each fault class); a handler takes the settings, the path parameters, the query (one value per
+name) and the JSON body, and returns the JSON-ready reply. Enum names are strict (a name the
+manager does not know is 400, as Jackson refuses it). Sources (branch master of
+github.com/hinemos/hinemos): HinemosManager/src_rest/com/clustercontrol/rest/endpoint/monitorsetting/
+MonitorsettingRestEndpoints.java, …/jobmanagement/JobRestEndpoints.java, …/notify/NotifyRestEndpoints.java
+and their dto/ packages.
 """
 import copy
 import re
@@ -35,8 +34,8 @@ from .settings_validation import MON_CUSTOM_N, MON_SYSLOG_S
 MONITORS = "/MonitorsettingRestEndpoints/monitorsetting"
 JOBS = "/JobRestEndpoints/job"
 NOTIFY = "/NotifyRestEndpoints/notify"
-FAULT_STATUS = {"InvalidSetting": 400, "JobInvalid": 400, "InvalidUserPass": 401, "InvalidRole": 403,
-                "MonitorNotFound": 404, "JobMasterNotFound": 404, "NotifyNotFound": 404,
+# the settings' exception classes -> status (HinemosRestExceptionMapper: by their base class)
+FAULT_STATUS = {"JobInvalid": 400, "MonitorNotFound": 404, "JobMasterNotFound": 404, "NotifyNotFound": 404,
                 "MonitorDuplicate": 409, "JobMasterDuplicate": 409}
 COMMAND_EXEC_TYPES = {"INDIVIDUAL": "INDIVIDUAL", "SELECTED": "SELECTED"}  # 6.2 sends the names too
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # the manager's yyyy-MM-dd HH:mm:ss.SSS, in its own zone
@@ -252,37 +251,24 @@ def _notify_list(settings, params, query, body):
             if not query.get("ownerRoleId") or n.get("ownerRoleId") == query["ownerRoleId"]]
 
 
-# (method, path pattern below /HinemosWeb/api, handler, whether it writes)
+# (method, path pattern below /HinemosWeb/api, operation, handler, whether it writes); the operations
+# are named as the 6.2 SOAP ones where there is one, so call counts read alike on both APIs
 ROUTES = [
-    ("GET", MONITORS + "/monitor", _list_monitors, False),
-    ("DELETE", MONITORS + "/monitor", _delete_monitors, True),
-    ("GET", MONITORS + "/monitor/{monitorId}", _get_monitor, False),
-    ("POST", MONITORS + "/customNumeric", _add(MON_CUSTOM_N), True),
-    ("PUT", MONITORS + "/customNumeric/{monitorId}", _modify(MON_CUSTOM_N), True),
-    ("POST", MONITORS + "/systemlog", _add(MON_SYSLOG_S), True),
-    ("PUT", MONITORS + "/systemlog/{monitorId}", _modify(MON_SYSLOG_S), True),
-    ("GET", JOBS + "/setting/job_treeFull", _job_tree_full, False),
-    ("POST", JOBS + "/setting/jobunit", _add_jobunit, True),
-    ("PUT", JOBS + "/setting/jobunit/{jobunitId}", _replace_jobunit, True),
-    ("DELETE", JOBS + "/setting/jobunit/{jobunitId}", _delete_jobunit, True),
-    ("GET", NOTIFY + "/notify", _notify_list, False),
+    ("GET", MONITORS + "/monitor", "getMonitorList", _list_monitors, False),
+    ("DELETE", MONITORS + "/monitor", "deleteMonitor", _delete_monitors, True),
+    ("GET", MONITORS + "/monitor/{monitorId}", "getMonitor", _get_monitor, False),
+    ("POST", MONITORS + "/customNumeric", "addMonitor", _add(MON_CUSTOM_N), True),
+    ("PUT", MONITORS + "/customNumeric/{monitorId}", "modifyMonitor", _modify(MON_CUSTOM_N), True),
+    ("POST", MONITORS + "/systemlog", "addMonitor", _add(MON_SYSLOG_S), True),
+    ("PUT", MONITORS + "/systemlog/{monitorId}", "modifyMonitor", _modify(MON_SYSLOG_S), True),
+    ("GET", JOBS + "/setting/job_treeFull", "getJobTreeFull", _job_tree_full, False),
+    ("POST", JOBS + "/setting/jobunit", "registerJobunit", _add_jobunit, True),
+    ("PUT", JOBS + "/setting/jobunit/{jobunitId}", "replaceJobunit", _replace_jobunit, True),
+    ("DELETE", JOBS + "/setting/jobunit/{jobunitId}", "deleteJobunit", _delete_jobunit, True),
+    ("GET", NOTIFY + "/notify", "getNotifyList", _notify_list, False),
 ]
-_COMPILED = [(method, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$"), handler, writes)
-             for method, path, handler, writes in ROUTES]
 
 
-def route(method, path):
-    """(handler, path parameters, writes) for a request below /HinemosWeb/api, or None."""
-    for route_method, pattern, handler, writes in _COMPILED:
-        match = pattern.match(path)
-        if match and route_method == method:
-            return handler, match.groupdict(), writes
-    return None
-
-
-def error_body(fault):
-    """(status, ExceptionBody) of a Fault, as the manager's exception mapper writes it."""
-    status = FAULT_STATUS.get(fault.name, 500)
-    return status, {"status": status, "message": fault.message or "", "stack": [],
-                    "exception": f"com.clustercontrol.fault.{fault.name}"}
-
+def pattern(path):
+    """The regular expression of a route's path: {name} matches one path segment."""
+    return re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)

@@ -7,7 +7,7 @@ client sees.
 import ipaddress
 import re
 
-from .model import INT_MAX, PLATFORMS, ROLES, ROOT_ID, TYPE_NODE, TYPE_SCOPE, Fault, msg
+from .model import INT_MAX, PLATFORMS, ROLES, ROOT_ID, TYPE_NODE, TYPE_SCOPE, Fault, is_rest, msg
 
 FACILITY_ID_PATTERN = re.compile(r"[A-Za-z0-9\-_.@]+")
 IPV4_PATTERN = re.compile(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}")
@@ -48,13 +48,18 @@ def check_id(label, value, max_size):
         raise invalid(msg("MESSAGE_ID_ILLEGAL_CHARACTERS", value, msg(label)))
 
 
+def name_size(version):
+    """The longest facility and node name: 256 in 7.x, 128 before (RepositoryValidator)."""
+    return 256 if is_rest(version) else 128
+
+
 def check_facility(info, stored, version):
     """validateFacilityInfo; `stored` is the facility already under that id, or None."""
     facility_id = info.get("facilityId")
     check_id("FACILITY_ID", facility_id, 512)
     if facility_id == ROOT_ID:
         raise invalid(msg("MESSAGE_NOT_ALLOWED_IN_REPOSITORY", ROOT_ID))
-    check_string("FACILITY_NAME", info.get("facilityName"), True, 1, 128)
+    check_string("FACILITY_NAME", info.get("facilityName"), True, 1, name_size(version))
     check_string("DESCRIPTION", info.get("description"), False, 0, 256)
     if version != "6.0":
         check_string("ICON_IMAGE", info.get("iconImage"), False, 0, 256)
@@ -88,11 +93,12 @@ def check_node(info, stored, version):
     if info.get("facilityType") != TYPE_NODE:
         raise invalid(f"Node FacilityType is  {TYPE_NODE}")
     _check_address(info)
-    check_string("NODE_NAME", info.get("nodeName"), True, 1, 128)
+    check_string("NODE_NAME", info.get("nodeName"), True, 1, name_size(version))
+    cloud_sizes = {"cloudResourceId": 256, "cloudResourceName": 128} if is_rest(version) else {}
     for field in ("cloudService", "cloudScope", "cloudResourceType", "cloudResourceId", "cloudResourceName",
                   "cloudLocation"):
         label = re.sub("([A-Z])", r"_\1", field).upper()  # cloudResourceId -> CLOUD_RESOURCE_ID
-        check_string(label, info.get(field), False, 0, 64)
+        check_string(label, info.get(field), False, 0, cloud_sizes.get(field, 64))
     _check_os(info, version)
     _check_devices(info, version)
     _check_hostnames(info.get("nodeHostnameInfo") or [], version)
@@ -184,7 +190,10 @@ def _check_variables(variables, version):
     seen = set()
     for entry in variables:
         name = (entry or {}).get("nodeVariableName")
-        if version != "6.0":
+        if is_rest(version):  # rows empty in name and value were dropped; the value is required
+            check_string("NODE_VARIABLE_NAME", name, True, 1, 128)
+            check_string("NODE_VARIABLE_VALUE", entry.get("nodeVariableValue"), True, 1, 1024)
+        elif version != "6.0":
             if not name:
                 continue  # 6.2 skips entries without a name
             check_string("NODE_VARIABLE_NAME", name, True, 1, 128)

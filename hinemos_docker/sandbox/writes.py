@@ -5,7 +5,17 @@ Steps, defaults and messages follow docs/hinemos-facts.md#repository-operations
 it, addNode auto-assigns REGISTERED, the owner-role scope and the OS scope, built-in scopes are
 read-only, assigning a member is a no-op, releasing a non-member and deleting an unknown node fault.
 """
-from .model import FACILITY_DEFAULTS, PASSWORD_FIELDS, TYPE_NODE, TYPE_SCOPE, Fault, msg, now_ms, reveal
+from .model import (
+    FACILITY_DEFAULTS,
+    PASSWORD_FIELDS,
+    TYPE_NODE,
+    TYPE_SCOPE,
+    Fault,
+    is_rest,
+    msg,
+    now_ms,
+    reveal,
+)
 from .repository import java
 from .validation import check_node, check_scope, expand_ipv6
 
@@ -27,8 +37,12 @@ def _node_from_request(repo, info):
     for field, schema_field in repo.node_fields.items():
         if schema_field.repeated and field in node:
             node[field] = [item for item in node[field] if item is not None]
-    if repo.version != "6.0":  # 6.2 skips variables without a name and empty host names
+    if is_rest(repo.version):  # 7.x drops a variable row only when its name and value are both empty
+        node["nodeVariableInfo"] = [v for v in node.get("nodeVariableInfo", [])
+                                    if v.get("nodeVariableName") or v.get("nodeVariableValue")]
+    elif repo.version != "6.0":  # 6.2 skips variables without a name
         node["nodeVariableInfo"] = [v for v in node.get("nodeVariableInfo", []) if v.get("nodeVariableName")]
+    if repo.version != "6.0":  # empty host names are skipped since 6.2
         node["nodeHostnameInfo"] = [h for h in node.get("nodeHostnameInfo", []) if h.get("hostname")]
     return node
 

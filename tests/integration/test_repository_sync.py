@@ -1,5 +1,6 @@
-"""RepositoryDockerNodeAdd/Delete/Update against the real dockerd and the stand-in manager, with
-both WSDL versions.
+"""RepositoryDockerNodeAdd/Delete/Update against the real dockerd and the stand-in manager: the same
+scenarios over SOAP (the 6.0 and 6.2 WSDL shapes) and over the 7.x REST API, each read back through
+an independent client of that API (plain requests for REST).
 
 The scripts register every container of the daemon, and other tests' containers come and go
 meanwhile: each test has its own stand-in and host facility IDs, and asserts only about its own
@@ -8,74 +9,29 @@ containers' nodes.
 import json
 import os
 import re
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from hinemos_docker import hinemos_ws
 from hinemos_docker.commands.repository import ADD, DELETE, UPDATE
 from tests.fixtures.ports import refusing_port
-from tests.fixtures.sandbox import SANDBOX_PASSWORD, SANDBOX_USER, SANDBOX_VERSIONS
+from tests.fixtures.sandbox import SYNC_VERSIONS, read_back
 from tests.fixtures.scripts import installed_script
+from tests.fixtures.sync import DOCKER_UNIX, by_hand, endpoint, fid, members, ok, variables
 
-both_versions = pytest.mark.parametrize("sandbox_version", SANDBOX_VERSIONS)
+every_api = pytest.mark.parametrize("sandbox_version", SYNC_VERSIONS)
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCKER_TCP = ["-i", "127.0.0.1", "-p", "2375"]
-DOCKER_UNIX = ["-i", "unix:///var/run/docker.sock"]
 VOLATILE = re.compile(r"Datetime$|^description$|^modifyUserId$")
 
 
 @pytest.fixture
-def sync(run_script, monkeypatch):
-    """sync(COMMAND, sandbox_or_url, host, *more args) -> ScriptResult; English messages."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "HINEMOS_USER", "HINEMOS_PASSWORD", "DOCKER_HOST"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(command, manager, host, *args):
-        url = getattr(manager, "base_url", manager)
-        docker = args if "-i" in args else DOCKER_TCP
-        return run_script(command, *docker, "-m", url, "-f", host, *[a for a in args if a not in docker])
-    return run
-
-
-@pytest.fixture
 def client(sandbox):
-    return hinemos_ws.connect(sandbox.base_url, SANDBOX_USER, SANDBOX_PASSWORD)
+    return read_back(sandbox)
 
 
-@pytest.fixture
-def hosts(unique_prefix):
-    return f"{unique_prefix}host1", f"{unique_prefix}host2"
-
-
-def ok(result):
-    assert (result.code, result.err) == (0, ""), result.out
-    assert result.lines[0] == "Started." and result.lines[-1] == "Completed."
-    return result
-
-
-def members(client, scope):
-    """Direct members of a scope, from the facility tree."""
-    def find(item):
-        if item["facilityId"] == scope:
-            return item
-        return next((found for child in item["children"] if (found := find(child))), None)
-    item = find(client.facility_tree())
-    return None if item is None else [child["facilityId"] for child in item["children"]]
-
-
-def variables(node):
-    return {v["nodeVariableName"]: v["nodeVariableValue"] for v in node.get("nodeVariableInfo") or []}
-
-
-def fid(host, container):
-    return f"{host}-{container.name}"
-
-
-@both_versions
+@every_api
 def test_add_for_two_hosts_twice_makes_no_fault_and_no_duplicate(sync, sandbox, client, hosts,
                                                                   make_container, unique_prefix):
     client.add_scope("", "web1", "web1")
@@ -107,7 +63,7 @@ def test_add_for_two_hosts_twice_makes_no_fault_and_no_duplicate(sync, sandbox, 
     assert members(client, "web3") is None and client.is_node("web3") is None
 
 
-@both_versions
+@every_api
 def test_nodes_carry_the_documented_properties_and_six_variables(sync, sandbox, client, hosts,
                                                                  make_container):
     served = make_container("served", command="httpd -f -p 80 -h /var/www",
@@ -127,7 +83,7 @@ def test_nodes_carry_the_documented_properties_and_six_variables(sync, sandbox, 
     assert {k: node[k] for k in ("facilityId", "facilityName", "nodeName", "ipAddressVersion", "ipAddressV4",
                                  "platformFamily", "ownerRoleId", "valid")} == {
         "facilityId": fid(host, served), "facilityName": served.name, "nodeName": served.id[:12],
-        "ipAddressVersion": 4, "ipAddressV4": "127.0.0.1", "platformFamily": "LINUX",
+        "ipAddressVersion": client.ipv4, "ipAddressV4": "127.0.0.1", "platformFamily": "LINUX",
         "ownerRoleId": "ALL_USERS", "valid": True}
     assert [h["hostname"] for h in node["nodeHostnameInfo"]] == [served.id[:12]]
     assert re.fullmatch(r"Auto detect at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", node["description"])
@@ -150,7 +106,7 @@ def test_nodes_carry_the_documented_properties_and_six_variables(sync, sandbox, 
     assert host_node["description"].startswith("Auto detect at ")
 
 
-@both_versions
+@every_api
 def test_update_follows_the_state_with_status_and_management_flag(sync, sandbox, client, hosts,
                                                                   make_container):
     worker = make_container("worker")
@@ -170,31 +126,28 @@ def test_update_follows_the_state_with_status_and_management_flag(sync, sandbox,
     assert (node["valid"], variables(node)["DOCKER_STATUS"]) == (True, "running")
 
 
-@both_versions
+@every_api
 def test_delete_removes_only_the_removed_containers_node(sync, sandbox, client, hosts, make_container):
     keep = make_container("keep")
     gone = make_container("gone")
     host1, host2 = hosts
     ok(sync(ADD, sandbox, host1))
     ok(sync(ADD, sandbox, host2, *DOCKER_UNIX))
-    by_hand = f"{host1}-byhand"
-    client.add_node({"facilityId": by_hand, "facilityName": "by hand", "ownerRoleId": "ALL_USERS",
-                     "platformFamily": "LINUX", "ipAddressVersion": 4, "ipAddressV4": "10.0.0.1",
-                     "nodeName": "byhand"})
+    client.add_node(by_hand(client, f"{host1}-byhand"))
     gone.remove(force=True)
     result = ok(sync(DELETE, sandbox, host1))
     assert result.lines[result.lines.index(fid(host1, gone)) + 1] == "Deleting."
     assert result.lines[result.lines.index(fid(host1, keep)) + 1] == "Exists. [skip]"
-    assert by_hand not in result.lines
+    assert f"{host1}-byhand" not in result.lines
     assert client.is_node(fid(host1, gone)) is None
-    for still in (fid(host1, keep), fid(host2, gone), fid(host2, keep), by_hand, host1, host2):
+    for still in (fid(host1, keep), fid(host2, gone), fid(host2, keep), f"{host1}-byhand", host1, host2):
         assert client.is_node(still) is True, still
     assert client.is_node(f"{host1}_scope") is False
     again = ok(sync(DELETE, sandbox, host1))
     assert fid(host1, gone) not in again.lines
 
 
-@both_versions
+@every_api
 def test_recreated_container_gets_node_name_and_variables_refreshed(sync, sandbox, client, hosts,
                                                                    make_container):
     old = make_container("app")
@@ -217,13 +170,12 @@ def test_recreated_container_gets_node_name_and_variables_refreshed(sync, sandbo
     assert result.lines[result.lines.index(fid(host, new)) + 1] == "running -> running [skip]"
 
 
-@both_versions
+@every_api
 def test_host_node_registered_by_hand_is_left_as_it_was(sync, sandbox, client, hosts, make_container):
     host = hosts[0]
     make_container("guest")
-    client.add_node({"facilityId": host, "facilityName": "Docker host by hand", "ownerRoleId": "ALL_USERS",
-                     "platformFamily": "LINUX", "ipAddressVersion": 4, "ipAddressV4": "10.1.2.3",
-                     "nodeName": "dockerhost", "description": "registered by the operator"})
+    client.add_node(by_hand(client, host, facilityName="Docker host by hand", ipAddressV4="10.1.2.3",
+                            nodeName="dockerhost", description="registered by the operator"))
     before = client.node(host)
     result = ok(sync(ADD, sandbox, host))
     assert f"{host} already exists. [skip]" in result.lines
@@ -231,25 +183,30 @@ def test_host_node_registered_by_hand_is_left_as_it_was(sync, sandbox, client, h
     assert host in members(client, "docker_host")
 
 
-def test_manager_down_exits_1_with_one_line(sync, hosts):
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{probe.getsockname()[1]}/HinemosWS"
-    result = sync(ADD, url, hosts[0])
+@pytest.mark.parametrize("api", ["auto", "soap", "rest"])
+def test_manager_down_exits_1_with_one_line_before_the_docker_listing(sync, hosts, api):
+    with refusing_port() as port:
+        root = f"http://127.0.0.1:{port}"
+        result = sync(ADD, root + "/HinemosWS", hosts[0], "--hinemos-api", api)
     assert result.code == 1
+    shown = {"auto": f"{root}/HinemosWeb/api/AccessRestEndpoints/access/healthCheck_forMC",
+             "soap": f"{root}/HinemosWS/RepositoryEndpoint?wsdl",
+             "rest": f"{root}/HinemosWeb/api/AccessRestEndpoints/access/login"}
     assert result.err.splitlines() == [
-        f"RepositoryDockerNodeAdd.py: cannot reach the Hinemos manager at {url}/RepositoryEndpoint?wsdl: "
-        "connection refused"]
+        f"RepositoryDockerNodeAdd.py: cannot reach the Hinemos manager at {shown[api]}: connection refused"]
+    assert result.lines == ["Started.", "Logging in to the Hinemos manager."]
 
 
-@both_versions
-def test_wrong_password_exits_1_with_one_line(sync, sandbox, hosts, tmp_path):
+@every_api
+def test_wrong_password_exits_1_with_one_line_before_the_docker_listing(sync, sandbox, hosts, tmp_path):
     password_file = tmp_path / "password"
     password_file.write_text("not-the-password\n")
     result = sync(UPDATE, sandbox, hosts[0], "--password-file", str(password_file))
     assert result.code == 1
-    assert len(result.err.splitlines()) == 1
-    assert "raised InvalidUserPass: user(hinemos)/password is invalid combination" in result.err
+    assert result.err.splitlines() == [
+        f"RepositoryDockerNodeUpdate.py: Hinemos manager at {endpoint(sandbox)} raised InvalidUserPass: "
+        "user(hinemos)/password is invalid combination"]
+    assert "Getting the Docker container information." not in result.lines
 
 
 def repository_of(client, hosts, containers):
@@ -266,7 +223,7 @@ def repository_of(client, hosts, containers):
             {scope: sorted(set(members(client, scope) or []) & mine) for scope in scopes})
 
 
-@both_versions
+@every_api
 def test_fault_mid_run_exits_1_and_a_rerun_converges(sync, make_sandbox, sandbox_version, hosts,
                                                       make_container, tmp_path):
     """A manager without the LINUX OS scope (a trimmed platform master) faults on addNode after the
@@ -284,7 +241,7 @@ def test_fault_mid_run_exits_1_and_a_rerun_converges(sync, make_sandbox, sandbox
     result = sync(ADD, faulty, host)
     assert result.code == 1
     assert result.err.splitlines() == [
-        f"RepositoryDockerNodeAdd.py: Hinemos manager at {faulty.base_url}/RepositoryEndpoint?wsdl raised "
+        f"RepositoryDockerNodeAdd.py: Hinemos manager at {endpoint(faulty)} raised "
         "HinemosUnknown: FacilityEntity.findByPrimaryKey, facilityId = LINUX"]
     assert result.lines[-1] == f"Creating {host}." and "Creating docker_container." in result.lines
     faulty.stop()
@@ -297,11 +254,10 @@ def test_fault_mid_run_exits_1_and_a_rerun_converges(sync, make_sandbox, sandbox
     ok(sync(ADD, repaired, host))
     clean = make_sandbox(version=sandbox_version)
     ok(sync(ADD, clean, host))
-    connect = lambda s: hinemos_ws.connect(s.base_url, SANDBOX_USER, SANDBOX_PASSWORD)
-    assert repository_of(connect(repaired), [host], world) == repository_of(connect(clean), [host], world)
+    assert repository_of(read_back(repaired), [host], world) == repository_of(read_back(clean), [host], world)
 
 
-@both_versions
+@every_api
 def test_node_in_use_stops_delete_with_one_line_until_released(sync, sandbox, client, hosts, make_container):
     gone = make_container("gone")
     host = hosts[0]
@@ -312,7 +268,7 @@ def test_node_in_use_stops_delete_with_one_line_until_released(sync, sandbox, cl
     result = sync(DELETE, sandbox, host)
     assert result.code == 1
     assert result.err.splitlines() == [
-        f"RepositoryDockerNodeDelete.py: Hinemos manager at {sandbox.base_url}/RepositoryEndpoint?wsdl "
+        f"RepositoryDockerNodeDelete.py: Hinemos manager at {endpoint(sandbox)} "
         "raised UsedFacility: Monitor setting MON1 uses it / Job JOB1 uses it"]
     assert client.is_node(fid(host, gone)) is True
     with sandbox.lock:
@@ -321,7 +277,7 @@ def test_node_in_use_stops_delete_with_one_line_until_released(sync, sandbox, cl
     assert client.is_node(fid(host, gone)) is None
 
 
-@both_versions
+@every_api
 def test_japanese_messages_under_a_ja_locale(sync, sandbox, hosts, make_container, monkeypatch):
     box = make_container("box")
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")
@@ -331,7 +287,7 @@ def test_japanese_messages_under_a_ja_locale(sync, sandbox, hosts, make_containe
     assert f"{fid(hosts[0], box)} を作成します。" in result.lines and result.lines[-1] == "完了しました。"
 
 
-@both_versions
+@every_api
 def test_facility_id_taken_by_a_scope_is_skipped_not_faulted(sync, sandbox, client, hosts, make_container):
     taken = make_container("taken")
     host = hosts[0]

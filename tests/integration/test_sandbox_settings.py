@@ -249,3 +249,47 @@ def test_plain_requests_envelopes(manager, make_sandbox):
     notify = requests.post(f"{again.base_url}/NotifyEndpoint", auth=AUTH, headers=headers, timeout=10,
                            data=get_notify)
     assert notify.status_code == 200 and "<notifyType>1</notifyType>" in notify.text
+
+
+SYSLOG_BODY = {  # AddSystemlogMonitorRequest, as the 7.x DTO names its fields
+    "monitorId": "EVENTS", "ownerRoleId": "ALL_USERS", "application": "EVENTS", "monitorFlg": True,
+    "facilityId": "docker_host", "notifyRelationList": [{"notifyId": "EVENT_FOR_POLLING"}],
+    "collectorFlg": False, "priorityChangeJudgmentType": "NOT_PRIORITY_CHANGE",
+    "stringValueInfo": [{"orderNo": 1, "pattern": ".*", "message": "event", "priority": "INFO",
+                         "processType": True, "caseSensitivityFlg": False, "validFlg": True}],
+}
+
+
+def test_plain_requests_on_the_7_1_settings_resources(make_sandbox):
+    from tests.fixtures.rest_api import PlainRest, RestFault
+    sandbox = make_sandbox(version="7.1")
+    sandbox.add_notification("EVENT_FOR_POLLING")
+    client = PlainRest(sandbox.base_url)
+    client.add_scope(None, "docker_host", "docker_host")
+    mon = "/MonitorsettingRestEndpoints/monitorsetting"
+    created = client.call("POST", mon + "/systemlog", json=SYSLOG_BODY)
+    assert (created["monitorType"], created["runInterval"]) == ("STRING", "NONE")
+    assert created["notifyRelationList"] == [{"notifyId": "EVENT_FOR_POLLING", "notifyType": "EVENT"}]
+    with pytest.raises(RestFault) as duplicate:
+        client.call("POST", mon + "/systemlog", json=SYSLOG_BODY)
+    assert (duplicate.value.status, duplicate.value.exception) == (409, "MonitorDuplicate")
+    with pytest.raises(RestFault) as bad:
+        client.call("POST", mon + "/systemlog", json={**SYSLOG_BODY, "monitorId": "E2",
+                                                       "notifyRelationList": [{"notifyId": "NONE_SUCH"}]})
+    assert (bad.value.status, bad.value.message) == (400, '$[MESSAGE_NOTIFY_ID_NOT_EXIST:"NONE_SUCH"]')
+    assert client.call("GET", mon + "/monitor/EVENTS")["stringValueInfo"][0]["priority"] == "INFO"
+    with pytest.raises(RestFault) as missing:
+        client.call("GET", mon + "/monitor/NOPE")
+    assert (missing.value.status, missing.value.exception) == (404, "MonitorNotFound")
+    assert [n["notifyType"] for n in client.call("GET", "/NotifyRestEndpoints/notify/notify")] == ["EVENT"]
+    jobunit = {"jobTreeItem": {"data": {
+        "id": "JU", "jobunitId": "JU", "name": "unit", "type": "JOBUNIT", "ownerRoleId": "ALL_USERS",
+        "updateTaget": True, "endStatus": [
+            {"type": "NORMAL", "value": 0, "startRangeValue": 0, "endRangeValue": 0},
+            {"type": "WARNING", "value": 1, "startRangeValue": 1, "endRangeValue": 1},
+            {"type": "ABNORMAL", "value": -1, "startRangeValue": -1, "endRangeValue": -1}]}, "children": []}}
+    created = client.call("POST", "/JobRestEndpoints/job/setting/jobunit", json=jobunit)
+    assert created["data"]["type"] == "JOBUNIT"
+    tree = client.call("GET", "/JobRestEndpoints/job/setting/job_treeFull")
+    assert [unit["data"]["id"] for unit in tree["children"][0]["children"]] == ["JU"]
+    client.close()

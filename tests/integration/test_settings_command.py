@@ -1,31 +1,39 @@
-"""SettingDockerAdd.py against the 6.2 stand-in: the ten monitors and the jobunit created, a rerun
-changes nothing, a differing setting is reported and left alone (or replaced on request), --dry-run
-writes nothing, and a missing notification, scope or node stops the run before any write."""
+"""SettingDockerAdd.py against the 6.2 (SOAP) and 7.1 (REST) stand-ins: the ten monitors and the
+jobunit created, a rerun changes nothing, a differing setting is reported and left alone (or replaced
+on request), --dry-run writes nothing, and a missing notification, scope or node stops the run before
+any write. The API is found by probing, as for the repository scripts."""
 import pytest
 
-from hinemos_docker import hinemos_ws, settings
+from hinemos_docker import settings
 from hinemos_docker.commands.settings import COMMAND
 from hinemos_docker.hinemos_settings_ws import MonitorSettingClient
-from tests.fixtures.sandbox import SANDBOX_PASSWORD, SANDBOX_USER
+from hinemos_docker.manager_http import ManagerHttp
+from tests.fixtures.sandbox import SANDBOX_PASSWORD, SANDBOX_USER, read_back
+from tests.fixtures.sync import by_hand
 
-WRITES = ("addMonitor", "modifyMonitor", "deleteMonitor", "registerJobunit", "deleteJobunit")
+WRITES = ("addMonitor", "modifyMonitor", "deleteMonitor", "registerJobunit", "replaceJobunit",
+          "deleteJobunit")
 JOBS = ("--job-host", "docker_host1", "--job-container", "container_D")
+both_apis = pytest.mark.parametrize("sandbox_version", ["6.2", "7.1"])
+
+
+def prepare(sandbox, scopes=("docker_host", "docker_container")):
+    """What an operator has before: the scopes of RepositoryDockerNodeAdd, the node manager_server,
+    the notification EVENT_FOR_POLLING; written through the stand-in's own API."""
+    client = read_back(sandbox)
+    for scope in scopes:
+        client.add_scope(None, scope, scope)
+    client.add_node(by_hand(client, "manager_server", facilityName="manager_server",
+                            nodeName="manager_server", ipAddressV4="127.0.0.1"))
+    client.close()
+    sandbox.add_notification("EVENT_FOR_POLLING")
+    sandbox.calls.clear()
+    return sandbox
 
 
 @pytest.fixture
 def manager(sandbox):
-    """The 6.2 stand-in after RepositoryDockerNodeAdd (scopes docker_host, docker_container), with
-    the node manager_server and the notification EVENT_FOR_POLLING an operator creates."""
-    repository = hinemos_ws.connect(sandbox.base_url, SANDBOX_USER, SANDBOX_PASSWORD)
-    for scope in ("docker_host", "docker_container"):
-        repository.add_scope(None, scope, scope)
-    repository.add_node({"facilityId": "manager_server", "facilityName": "manager_server",
-                         "facilityType": 1, "platformFamily": "LINUX", "subPlatformFamily": "",
-                         "ipAddressVersion": 4, "ipAddressV4": "127.0.0.1", "nodeName": "manager_server",
-                         "ownerRoleId": "ALL_USERS"})
-    sandbox.add_notification("EVENT_FOR_POLLING")
-    sandbox.calls.clear()
-    return sandbox
+    return prepare(sandbox)
 
 
 @pytest.fixture
@@ -42,6 +50,7 @@ def writes(sandbox):
     return {op: n for op, n in sandbox.calls.items() if op in WRITES}
 
 
+@both_apis
 def test_creates_the_ten_monitors_and_the_jobunit_then_a_rerun_changes_nothing(manager, setting_add):
     first = setting_add(manager, *JOBS)
     assert (first.code, first.err) == (0, "")
@@ -53,6 +62,7 @@ def test_creates_the_ten_monitors_and_the_jobunit_then_a_rerun_changes_nothing(m
     assert "Creating jobunit DOCKER_JOBS." in first.lines and "Creating job RM_container_D." in first.lines
     assert sorted(manager.settings.monitors) == sorted(settings.MONITOR_IDS)
     assert writes(manager) == {"addMonitor": 10, "registerJobunit": 1}
+    assert manager.calls["login" if manager.version == "7.1" else "getNotify"] == 1
     stored = manager.settings.monitors["CONTAINER_CPU"]
     assert stored["customCheckInfo"]["command"] == (
         "/opt/hinemos_agent/docker/bin/MonitorDockerContainerResourceCpu.py -i #[IP_ADDRESS] "
@@ -70,6 +80,7 @@ def test_creates_the_ten_monitors_and_the_jobunit_then_a_rerun_changes_nothing(m
     assert len(again.lines[5:-1]) == 10 + 1 + 6
 
 
+@both_apis
 def test_a_differing_setting_is_reported_and_left_alone_unless_replace(manager, setting_add):
     assert setting_add(manager).code == 0
     manager.settings.monitors["CONTAINER_CPU"]["customCheckInfo"]["command"] = "/usr/local/bin/my-cpu-check"
@@ -88,6 +99,7 @@ def test_a_differing_setting_is_reported_and_left_alone_unless_replace(manager, 
     assert manager.settings.monitors["CONTAINER_CPU"]["customCheckInfo"]["command"].endswith("--all")
 
 
+@both_apis
 def test_dry_run_writes_nothing(manager, setting_add):
     result = setting_add(manager, "--dry-run", *JOBS)
     assert result.code == 0
@@ -97,6 +109,7 @@ def test_dry_run_writes_nothing(manager, setting_add):
     assert writes(manager) == {} and manager.settings.monitors == {} and manager.settings.jobunits == {}
 
 
+@both_apis
 def test_a_missing_notification_is_one_line_and_nothing_is_written(manager, setting_add):
     result = setting_add(manager, "--notify-id", "MY_EVENTS")
     assert result.code == 1
@@ -109,14 +122,16 @@ def test_a_missing_notification_is_one_line_and_nothing_is_written(manager, sett
     assert manager.settings.monitors["CONTAINER_MEM"]["notifyRelationList"][0]["notifyType"] == 0
 
 
+@both_apis
 def test_missing_scope_or_execution_node_stops_before_any_write(sandbox, setting_add):
-    sandbox.add_notification("EVENT_FOR_POLLING")
+    prepare(sandbox, scopes=())
     result = setting_add(sandbox)
     assert (result.code, result.err) == (
         1, "SettingDockerAdd.py: scope docker_host does not exist in the Hinemos manager: run "
            "RepositoryDockerNodeAdd.py first (it creates the scope).\n")
-    repository = hinemos_ws.connect(sandbox.base_url, SANDBOX_USER, SANDBOX_PASSWORD)
-    repository.add_scope(None, "docker_host", "docker_host")
+    client = read_back(sandbox)
+    client.add_scope(None, "docker_host", "docker_host")
+    client.close()
     result = setting_add(sandbox, "--exec-node", "hinemos_mgr")
     assert result.err.startswith(
         "SettingDockerAdd.py: node hinemos_mgr does not exist in the Hinemos manager")
@@ -139,6 +154,7 @@ def test_per_container_form_and_japanese_messages(manager, setting_add, monkeypa
                for line in again.lines), again.out
 
 
+@both_apis
 def test_jobunit_keeps_the_operators_jobs_and_adds_a_second_container(manager, setting_add):
     assert setting_add(manager, *JOBS).code == 0
     result = setting_add(manager, "--job-host", "docker_host1", "--job-container", "web")
@@ -149,6 +165,11 @@ def test_jobunit_keeps_the_operators_jobs_and_adds_a_second_container(manager, s
     prefixes = ("COMMAND", "FILE_DOWNLOAD_FROM", "START", "STOP", "RESTART", "RM")
     assert jobs[:6] == [f"{p}_container_D" for p in prefixes]
     assert len(jobs) == 12
+    # 7.x: POST creates a jobunit, PUT replaces one; 6.2: registerJobunit does both
+    jobunit_writes = {"registerJobunit": 1, "replaceJobunit": 1} if manager.version == "7.1" else {
+        "registerJobunit": 2}
+    expected = {"addMonitor": 10, **jobunit_writes}
+    assert writes(manager) == expected
 
 
 @pytest.mark.parametrize("args, message", [
@@ -178,7 +199,8 @@ def test_a_fault_mid_run_is_one_line_and_a_rerun_converges(manager, setting_add)
     # a setting the manager will not let this command replace: its owner role cannot change
     manager.settings.monitors["CONTAINER_DISK"]["ownerRoleId"] = "ADMINISTRATORS"
     # deleted through the endpoint, which also saves the owner change above
-    client = MonitorSettingClient(manager.base_url, SANDBOX_USER, SANDBOX_PASSWORD)
+    http = ManagerHttp(manager.base_url)
+    client = MonitorSettingClient(manager.base_url, SANDBOX_USER, SANDBOX_PASSWORD, http)
     client.call("deleteMonitor", ["CONTAINER_EVENT"])
     result = setting_add(manager, "--replace")
     assert result.code == 1 and result.err.count("\n") == 1
@@ -188,3 +210,19 @@ def test_a_fault_mid_run_is_one_line_and_a_rerun_converges(manager, setting_add)
     again = setting_add(manager)
     assert again.code == 0 and "Creating monitor setting CONTAINER_EVENT." in again.lines
     assert any(line.startswith("[skip] The monitor setting CONTAINER_DISK differs") for line in again.lines)
+
+
+@pytest.mark.parametrize("sandbox_version", ["7.1"])
+@pytest.mark.parametrize("form", ["", "/HinemosWeb/api", "/HinemosWeb/"])
+def test_a_7x_manager_by_each_form_of_m(manager, run_script, form):
+    result = run_script(COMMAND, "-m", manager.root_url + form)
+    assert (result.code, result.err) == (0, "")
+    assert f"endpoint: {manager.base_url}" in result.lines
+    assert manager.calls["healthCheck"] == 1 and manager.calls["logout"] == 1
+
+
+@pytest.mark.parametrize("sandbox_version", ["7.1"])
+def test_soap_forced_on_a_7x_manager_is_one_line(manager, setting_add):
+    result = setting_add(manager, "--hinemos-api", "soap")
+    assert result.code == 1 and result.err.count("\n") == 1, result.err
+    assert writes(manager) == {}

@@ -1,6 +1,8 @@
-"""The stand-in's 7.x settings resources, in-process (no HTTP: login and tokens belong to the REST
-server): bodies written from the 7.x DTOs, statuses and error bodies as the manager answers them."""
+"""The stand-in's 7.x settings resources, in-process through its REST dispatch (login, token, error
+body; no socket): bodies written from the 7.x DTOs, statuses and error bodies as the manager answers."""
 import copy
+import json
+from urllib.parse import urlencode
 
 import pytest
 
@@ -41,17 +43,22 @@ STATUS = {  # AddSystemlogMonitorRequest
 
 @pytest.fixture
 def stand_in():
-    sandbox = Sandbox(port=0)
+    sandbox = Sandbox(port=0, version="7.1")
     for fid in ("docker_host", "docker_container", "manager_server"):
         base = sandbox.repository.facilities["REGISTERED"]
         sandbox.repository.facilities[fid] = {**base, "facilityId": fid, "builtInFlg": False}
     sandbox.add_notification("EVENT_FOR_POLLING")
+    login = json.dumps({"userId": "hinemos", "password": "hinemos"}).encode()
+    reply = sandbox.rest.handle("POST", "/AccessRestEndpoints/access/login", "", {}, login)[1]
+    sandbox.token = reply["token"]
     yield sandbox
     sandbox.stop()
 
 
 def call(stand_in, method, path, body=None, **query):
-    return stand_in.handle_settings_rest(method, path, query, body)
+    headers = {"Authorization": f"Bearer {stand_in.token['tokenId']}"}
+    payload = b"" if body is None else json.dumps(body).encode()
+    return stand_in.rest.handle(method, path, urlencode(query), headers, payload)
 
 
 def test_custom_numeric_add_read_modify_delete(stand_in):
@@ -96,7 +103,9 @@ def test_errors_are_the_managers_statuses_and_bodies(stand_in):
     status, body = call(stand_in, "DELETE", MON + "/monitor", monitorIds="NOPE")
     assert (status, body["exception"]) == (500, "com.clustercontrol.fault.HinemosUnknown")
     assert stand_in.settings.monitors == {}
-    assert call(stand_in, "GET", MON + "/nothing_here") is None
+    status, body = call(stand_in, "GET", MON + "/nothing_here")
+    assert (status, body["exception"]) == (404, "com.clustercontrol.fault.HinemosUnknown")
+    assert stand_in.rest.handle("GET", MON + "/monitor", "", {}, b"")[0] == 401  # a token is needed
 
 
 def test_systemlog_rules_follow_order_no(stand_in):
