@@ -77,7 +77,8 @@ def raw_loop():
 # A child's peak RSS (ru_maxrss) counts the memory of the process it was forked or vforked from,
 # so the commands are started from this small launcher rather than from the bench itself (which
 # holds the SDK and a client): it forks, execs the command, and reports wall time, exit code and
-# peak RSS (KiB) of that grandchild as JSON on the file descriptor it is given.
+# peak RSS (KiB) and CPU seconds (user + system) of that grandchild as JSON on the file descriptor
+# it is given.
 LAUNCHER = """
 import json, os, sys, time
 report, argv = int(sys.argv[1]), sys.argv[2:]
@@ -87,12 +88,17 @@ if pid == 0:
     os.execv(argv[0], argv)
 _, status, usage = os.wait4(pid, 0)
 os.write(report, json.dumps([time.perf_counter() - start, os.waitstatus_to_exitcode(status),
-                             usage.ru_maxrss]).encode())
+                             usage.ru_maxrss, usage.ru_utime + usage.ru_stime]).encode())
 """
 
 
 def measure(argv, expected_lines):
     """(wall seconds, peak RSS in MiB) of one process, which must succeed and print a line per container."""
+    return usage(argv, expected_lines)[:2]
+
+
+def usage(argv, expected_lines):
+    """(wall seconds, peak RSS in MiB, CPU seconds) of one process, as measure()."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -100,7 +106,7 @@ def measure(argv, expected_lines):
                        stderr=err, env=env, pass_fds=(write_end,), check=True)
         os.close(write_end)
         with os.fdopen(read_end) as report:
-            wall, code, max_rss_kib = json.loads(report.read())
+            wall, code, max_rss_kib, cpu_seconds = json.loads(report.read())
         out.seek(0)
         err.seek(0)
         lines = out.read().decode().splitlines()
@@ -108,7 +114,7 @@ def measure(argv, expected_lines):
         if code not in (0, 1, 2) or len(lines) < expected_lines:
             raise SystemExit(f"{' '.join(map(str, argv))} failed ({code}): "
                              f"{err.read().decode().strip()[-500:]}")
-    return wall, max_rss_kib / 1024
+    return wall, max_rss_kib / 1024, cpu_seconds
 
 
 def median_of(runs, argv, expected_lines, before=None):

@@ -130,14 +130,20 @@ def port_number(text):
     return port
 
 
-def positive_seconds(text):
-    try:
-        value = int(text, 10)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"invalid number of seconds '{text}'")
-    return value
+def whole_number_of(unit):
+    """An argparse type: a whole number (0 or more) of `unit`, named in the error."""
+    def parse(text):
+        try:
+            value = int(text, 10)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"invalid number of {unit} '{text}'")
+        return value
+    return parse
+
+
+positive_seconds = whole_number_of("seconds")
 
 
 def timeout_seconds(text):
@@ -293,6 +299,14 @@ def container_options(parser):
 def required_container_options(parser):
     """-c/-n for jobs: one of them is required."""
     _container_selection(parser, required=True)
+
+
+def counter_source_options(parser):
+    group = parser.add_argument_group("counter source")
+    group.add_argument("--from-api", action="store_true",
+                       help="read the counters from the Docker API's stats even when the daemon runs on "
+                            "this machine and its cgroup files are readable (default: read the files, "
+                            "much faster; the container list still comes from the API)")
 
 
 def state_options(parser):

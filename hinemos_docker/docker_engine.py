@@ -1,16 +1,11 @@
 """Docker Engine API edge: the connection (tcp, unix socket, TLS, DOCKER_HOST), every call the
-scripts make, and the one place where the SDK's and requests' exceptions become ours.
+scripts make, and the one place where the SDK's and requests' exceptions become ours. Where the
+daemon is (docker_endpoint) and why a connection failed are shared with the stdlib fast path.
 
 Commands import this module lazily, so `--help` never pays for importing the SDK.
 """
 import os
-import socket
-import ssl
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Optional
-from urllib.parse import urlsplit
 
 import docker
 import docker.errors
@@ -19,138 +14,12 @@ import requests.adapters
 import requests.exceptions
 import urllib3
 
-from .cli import split_host_port
+from .docker_endpoint import connection_reason, endpoint_from_args
 from .errors import ContainerNotFound, DockerError, DockerUnreachable, UsageError
+from .parallel import per_container
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 2375
-DEFAULT_TLS_PORT = 2376
 ONE_SHOT_STATS_API = (1, 41)
 MAX_PARALLEL_REQUESTS = 256
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """Where the daemon is: base_url for the SDK, and TLS files when TLS is used."""
-
-    base_url: str
-    tls: bool = False
-    verify: bool = False
-    ca_cert: Optional[str] = None
-    client_cert: Optional[str] = None
-    client_key: Optional[str] = None
-    # neither --tlscert nor --tlskey: the DOCKER_CERT_PATH pair, used only if cert.pem exists (docker CLI)
-    default_client_files: bool = False
-
-    @property
-    def display(self):
-        if self.base_url.startswith("unix://"):
-            return self.base_url
-        return self.base_url.replace("http://", "tcp://").replace("https://", "tcp://")
-
-
-def _tcp_url(host, port, tls):
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"  # IPv6 literal
-    return f"{'https' if tls else 'http'}://{host}:{port}"
-
-
-def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=None, tlscert=None,
-                     tlskey=None, environ=None):
-    """The Endpoint for -i/-p/TLS options and the docker CLI's variables (docs/rules.md#docker-endpoint).
-    Pure."""
-    environ = os.environ if environ is None else environ
-    verify = bool(tlsverify) or (tlsverify is None and bool(environ.get("DOCKER_TLS_VERIFY")))
-    use_tls = verify or bool(tls)
-    target = ip
-    if ip is None and port is None and environ.get("DOCKER_HOST"):
-        target = environ["DOCKER_HOST"]
-    default_port = DEFAULT_TLS_PORT if use_tls else DEFAULT_PORT
-    if target is None:
-        base_url = _tcp_url(DEFAULT_HOST, port or default_port, use_tls)
-    elif "://" in target:
-        scheme = target.partition("://")[0]
-        if scheme == "unix":
-            if port is not None:
-                raise UsageError("-p cannot be used with a unix:// socket")
-            return Endpoint(base_url=target)
-        if scheme not in ("tcp", "http", "https"):
-            raise UsageError(f"unsupported Docker URL '{target}' (use unix:// or tcp://)")
-        use_tls = use_tls or scheme == "https"
-        parts = urlsplit(target)
-        try:
-            url_port = parts.port
-        except ValueError:
-            raise UsageError(f"invalid port in Docker URL '{target}' (expected 1-65535)") from None
-        if not parts.hostname:
-            raise UsageError(f"Docker URL '{target}' has no host")
-        if url_port is not None and port is not None:
-            raise UsageError(f"-p conflicts with the port in '{target}'")
-        base_url = _tcp_url(parts.hostname, url_port or port or default_port, use_tls)
-    else:
-        if not target or any(c in target for c in "/ \t"):
-            raise UsageError(f"invalid Docker host '{target}'")
-        host, host_port = split_host_port(target)
-        if host_port is not None and port is not None:
-            raise UsageError(f"-p conflicts with the port in '{target}'")
-        base_url = _tcp_url(host, host_port or port or default_port, use_tls)
-    if not use_tls:
-        return Endpoint(base_url=base_url)
-    cert_dir = environ.get("DOCKER_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".docker")
-    return Endpoint(
-        base_url=base_url, tls=True, verify=verify,
-        ca_cert=tlscacert or os.path.join(cert_dir, "ca.pem"),
-        client_cert=tlscert or os.path.join(cert_dir, "cert.pem"),
-        client_key=tlskey or os.path.join(cert_dir, "key.pem"),
-        default_client_files=not (tlscert or tlskey),
-    )
-
-
-def endpoint_from_args(args):
-    return resolve_endpoint(args.docker_ip, args.docker_port, args.tls, args.tlsverify,
-                            args.tlscacert, args.tlscert, args.tlskey)
-
-
-TLS_REASONS = {
-    "WRONG_VERSION_NUMBER": "TLS error: the daemon does not speak TLS on this port (wrong version number)",
-    "TLSV13_ALERT_CERTIFICATE_REQUIRED": "TLS error: the daemon requires a client certificate "
-                                         "(--tlscert/--tlskey or DOCKER_CERT_PATH)",
-}
-
-
-def _reason(exc):
-    """A short reason for a connection failure, from the innermost cause."""
-    seen = exc
-    while seen is not None:
-        if isinstance(seen, socket.gaierror):
-            return "cannot resolve the host name"
-        if isinstance(seen, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(seen, FileNotFoundError):
-            return "no such socket"
-        if isinstance(seen, PermissionError):
-            return "permission denied"
-        if isinstance(seen, (socket.timeout, TimeoutError)):
-            return "timed out"
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return f"TLS error: certificate verify failed: {seen.verify_message}"
-        if isinstance(seen, ssl.SSLEOFError):  # often how a refused or missing client certificate shows
-            return "TLS error: the daemon closed the connection (does it require a client certificate?)"
-        if isinstance(seen, ssl.SSLError):
-            words = seen.reason.lower().replace("_", " ") if seen.reason else seen
-            return TLS_REASONS.get(seen.reason) or f"TLS error: {words}"
-        seen = seen.__cause__ or seen.__context__ or (
-            seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
-    text = str(exc)
-    for marker, reason in (("Connection refused", "connection refused"),
-                           ("Name or service not known", "cannot resolve the host name"),
-                           ("Temporary failure in name resolution", "cannot resolve the host name"),
-                           ("timed out", "timed out"), ("No such file", "no such socket"),
-                           ("Client sent an HTTP request to an HTTPS server",  # Go's answer on a TLS port
-                            "the daemon expects TLS on this port (use --tls or --tlsverify)")):
-        if marker in text:
-            return reason
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class _APIClient(docker.APIClient):
@@ -163,6 +32,10 @@ class _APIClient(docker.APIClient):
 
 class DockerEngine:
     """A connection to one Docker daemon; every method raises only our DockerError family."""
+
+    # no window is shorter than the daemon's collector tick: a stats request sent right after
+    # another is answered on the next tick, and two runs within one tick read the same sample
+    shortest_window_s = 0
 
     def __init__(self, endpoint, timeout=60, pool_size=10):
         self.endpoint = endpoint
@@ -211,10 +84,10 @@ class DockerEngine:
                                     f"within {self.timeout} s") from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, OSError) as exc:
             raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
-                                    f"{_reason(exc)}") from exc
+                                    f"{connection_reason(exc)}") from exc
         except docker.errors.DockerException as exc:
             raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
-                                    f"{_reason(exc)}") from exc
+                                    f"{connection_reason(exc)}") from exc
 
     # ---- host -------------------------------------------------------------------------------
 
@@ -270,18 +143,7 @@ class DockerEngine:
     def per_container(self, call, container_ids):
         """{id: call(id)} with every call in flight at once (stats, top, inspect); a container
         that vanished meanwhile is left out."""
-        def fetch(container_id):
-            try:
-                return container_id, call(container_id)
-            except ContainerNotFound:
-                return container_id, None
-        ids = list(container_ids)
-        if not ids:
-            return {}
-        workers = min(len(ids), MAX_PARALLEL_REQUESTS)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(fetch, ids))
-        return {cid: result for cid, result in results if result is not None}
+        return per_container(call, container_ids, MAX_PARALLEL_REQUESTS)
 
     def start(self, container_id):
         with self.translated(f"start {container_id[:12]}"):

@@ -6,8 +6,9 @@ No I/O here. A rate is None whenever it cannot be trusted (a counter went backwa
 is not positive, a figure is missing), so that no negative or made-up value reaches Hinemos.
 """
 import calendar
+import enum
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Optional
 
 NS_PER_S = 1_000_000_000
@@ -102,8 +103,8 @@ def sample_from_stats(stats):
 # ---- samples kept in the -k state file ------------------------------------------------------
 
 def sample_to_state(sample):
-    """A JSON-ready dict of a Sample."""
-    data = asdict(sample)
+    """A JSON-ready dict of a Sample (field by field: asdict would deep-copy every value)."""
+    data = {field.name: getattr(sample, field.name) for field in fields(Sample)}
     data["percpu"] = list(sample.percpu) if sample.percpu is not None else None
     return data
 
@@ -134,30 +135,33 @@ def _is_count(value):
 _UPTIME_RE = re.compile(r"^Up (?:(Less than a second)|About an? (minute|hour)|(\d+) (second|minute|hour|"
                         r"day|week|month|year)s?)\b")
 _HOUR = 3600
-# lower bounds of docker's HumanDuration (go-units): "N hours" is rounded to the nearest hour and
-# days, weeks and months are whole numbers of those rounded hours
-_AT_LEAST = {
-    "second": lambda n: n,
-    "minute": lambda n: 60 * n,
-    "hour": lambda n: (n - 0.5) * _HOUR,
-    "day": lambda n: (24 * n - 0.5) * _HOUR,
-    "week": lambda n: (168 * n - 0.5) * _HOUR,
-    "month": lambda n: (720 * n - 0.5) * _HOUR,
-    "year": lambda n: 8760 * n * _HOUR,
+# [low, high) seconds behind each phrase of docker's HumanDuration (github.com/docker/go-units,
+# duration.go), as the union over the versions daemons ship: older ones truncate hours where newer
+# ones round them (hours from N - 0.5), and for a while "About an hour" began at 46 minutes
+_RANGES = {
+    "second": lambda n: (n, n + 1),
+    "minute": lambda n: (60 * n, 60 * n + 60),
+    "hour": lambda n: ((n - 0.5) * _HOUR, (n + 1) * _HOUR),
+    "day": lambda n: ((24 * n - 0.5) * _HOUR, (24 * n + 24) * _HOUR),
+    "week": lambda n: ((168 * n - 0.5) * _HOUR, (168 * n + 168) * _HOUR),
+    "month": lambda n: ((720 * n - 0.5) * _HOUR, (720 * n + 720) * _HOUR),
+    "year": lambda n: (8760 * n * _HOUR, (8760 * n + 8760) * _HOUR),
 }
+_ABOUT = {"minute": (60, 120), "hour": (46 * 60, 2 * _HOUR)}
 
 
-def running_at_least(status):
-    """Seconds a running container has surely been up, from its docker-ps Status (`Up 3 minutes`,
-    `Up About an hour (healthy)`); None when the text says nothing usable."""
+def uptime_range(status):
+    """(low, high): the container has been up at least `low` and less than `high` seconds when the
+    daemon wrote its docker-ps Status (`Up 3 minutes`, `Up About an hour (healthy)`); None when
+    the text says nothing usable."""
     match = _UPTIME_RE.match(status or "")
     if not match:
         return None
     if match.group(1):
-        return 0
+        return 0, 1
     if match.group(2):
-        return 60 if match.group(2) == "minute" else _HOUR
-    return _AT_LEAST[match.group(4)](int(match.group(3)))
+        return _ABOUT[match.group(2)]
+    return _RANGES[match.group(4)](int(match.group(3)))
 
 
 def counters_went_back(before, after):
@@ -170,14 +174,42 @@ def counters_went_back(before, after):
     return False
 
 
-def continues(before, after, status):
-    """True when `after` measures the same run of the container as `before`: a later read, no
-    counter went back, and the container has been up at least since `before` was read (its Status
-    says so; the listing precedes `after`, so this errs towards a fresh sample, never a wrong one)."""
+class Continuity(enum.Enum):
+    """Whether a previous sample and this run's sample measure the same run of a container."""
+
+    SAME_RUN = "same run"
+    NEW_RUN = "new run"  # or no previous sample: take a second one
+    ASK_START = "ask the start time"  # the Status cannot tell: compare State.StartedAt
+
+
+def continuity(before, after, status, listed_within_ns):
+    """Does `after` continue `before`? It must be a later read with no counter gone back, and the
+    container must have been up since `before` was read. The Status
+    gives the uptime as a range at the listing, which came at most `listed_within_ns` before
+    `after` was read: a low end covering the interval proves the same run, a high end inside it
+    proves a restart, anything between is settled by the start time (never by a guess, never by
+    a second sample)."""
     if before is None or after.read_ns <= before.read_ns or counters_went_back(before, after):
-        return False
-    uptime = running_at_least(status)
-    return uptime is not None and uptime * NS_PER_S >= after.read_ns - before.read_ns
+        return Continuity.NEW_RUN
+    uptime = uptime_range(status)
+    if uptime is None:
+        return Continuity.ASK_START
+    interval = after.read_ns - before.read_ns
+    low, high = (bound * NS_PER_S for bound in uptime)
+    if low >= interval:
+        return Continuity.SAME_RUN
+    if high + listed_within_ns <= interval:
+        return Continuity.NEW_RUN
+    return Continuity.ASK_START
+
+
+def started_by(before, started_at):
+    """Continuity from the container's State.StartedAt (RFC 3339, the daemon's clock like `read`):
+    the same run when it started no later than `before` was read."""
+    started_ns = read_time_ns(started_at)
+    if started_ns is not None and started_ns <= before.read_ns:
+        return Continuity.SAME_RUN
+    return Continuity.NEW_RUN
 
 
 # ---- rates and percentages --------------------------------------------------------------------

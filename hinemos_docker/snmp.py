@@ -36,7 +36,7 @@ def agent_host(base_url):
 
 
 def _agent(args):
-    from .docker_engine import endpoint_from_args  # resolves -i/-p/DOCKER_HOST exactly as connect()
+    from .docker_endpoint import endpoint_from_args  # resolves -i/-p/DOCKER_HOST exactly as connect()
     return agent_host(endpoint_from_args(args).base_url), args.snmp_port
 
 

@@ -115,7 +115,8 @@ COMMAND = cli.Command(
                 f"`{KEY}:<container name>,<percent>` (--all, default) or per core (--core), computed "
                 "against the previous run's sample kept under -k (a first run samples twice, ~1 s "
                 "apart). 100 means one core fully busy; --with-host rescales to the whole host.",
-    options=[cli.docker_options, cli.container_options, cli.state_options, cli.snmp_options, _mode_options],
+    options=[cli.docker_options, cli.counter_source_options, cli.container_options, cli.state_options,
+             cli.snmp_options, _mode_options],
     main=main,
 )
 

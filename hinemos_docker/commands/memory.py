@@ -1,7 +1,7 @@
 """MonitorDockerContainerResourceMemory.py: memory usage of each running container relative to the
 host (default) or to its limit (--container), the host's usage excluding the containers
 (--with-host, over SNMP), or the raw cgroup figures (--all) (docs/rules.md#memory-usage)."""
-from .. import cli, containers, memory
+from .. import cgroup_stats, cli, containers, memory
 from ..errors import UsageError
 from ..output import count, percent
 from . import emit_measurements, or_none, selected_running
@@ -52,8 +52,8 @@ def _host_line(args, console, rss_sum):
 def main(args, console):
     if args.all and (args.container or args.with_host):
         raise UsageError("--all cannot be combined with --container or --with-host")
-    from ..docker_engine import MAX_PARALLEL_REQUESTS, connect
-    engine = connect(args, pool_size=MAX_PARALLEL_REQUESTS)
+    from ..local_engine import connect_for_counters
+    engine = connect_for_counters(args, cgroup_stats.MEMORY_COUNTERS)
     selected = [c["Id"] for c in selected_running(engine, args)]
     running = selected
     if args.with_host:
@@ -91,7 +91,8 @@ COMMAND = cli.Command(
                 f"`{KEY_PREFIX}:<container ID>,<percent>`: rss relative to the host's memory (default) "
                 "or to the container's limit (--container), plus the host excluding the containers "
                 "(--with-host), or the raw memory figures (--all).",
-    options=[cli.docker_options, cli.container_options, cli.snmp_options, _mode_options],
+    options=[cli.docker_options, cli.counter_source_options, cli.container_options, cli.snmp_options,
+             _mode_options],
     main=main,
     epilog="output: one line per running container, in the daemon's order, e.g. "
            f"{KEY_PREFIX}:4dfd0a12,0.24; --with-host adds {HOST_KEY},<percent>; --all prints "

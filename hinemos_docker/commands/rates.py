@@ -3,14 +3,17 @@ docs/rules.md#previous-sample).
 
 Under the -k state file's lock: list the running containers chosen by -c/-n, fetch one one-shot
 stats sample of each (all requests in flight at once), and pair it with the previous run's sample.
-A container without a usable previous sample (first run, new, restarted, a counter went back) gets
-a second sample at once, which the daemon answers on its next collector tick (~1 s later).
+Whether the previous sample is usable comes from the uptime range the Status stands for, else from
+the start time (inspect, when the range cannot tell). A container without a usable previous sample
+(first run, new, restarted, a counter went back) gets a second sample at once, which the daemon
+answers on its next collector tick (~1 s later).
 The state keeps the newest sample of each measured container by full ID; the command saves it only
 once the run has its values.
 """
+import time
 from dataclasses import dataclass
 
-from .. import cli, containers, metrics
+from .. import cgroup_stats, cli, containers, metrics
 from ..errors import DockerError
 from ..output import Measurement
 from ..state import StateFile
@@ -36,13 +39,17 @@ class Interval:
         return containers.container_name(self.container)
 
 
-def sample_of(engine, container_id):
-    """One stats Sample of a container, or None when it stopped meanwhile."""
-    stats = engine.stats(container_id)
-    try:
-        return metrics.sample_from_stats(stats)
-    except ValueError as exc:
-        raise DockerError(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
+def samples_of(engine, container_ids):
+    """{id: Sample} of one stats round of the containers; those that stopped are left out."""
+    samples = {}
+    for container_id, stats in engine.stats_many(container_ids).items():
+        try:
+            sample = metrics.sample_from_stats(stats)
+        except ValueError as exc:
+            raise DockerError(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
+        if sample is not None:
+            samples[container_id] = sample
+    return samples
 
 
 def previous_samples(state):
@@ -54,23 +61,39 @@ def previous_samples(state):
     return {cid: sample for cid, sample in samples.items() if sample is not None}
 
 
-def measure(engine, chosen, previous):
-    """An Interval for every chosen container still running, all containers at once: from its
-    previous sample when that continues into this run's sample, else between this sample and a
-    second one asked for as soon as the first arrives (the daemon answers it on its next tick)."""
-    def interval(container):
-        container_id = container["Id"]
-        first = sample_of(engine, container_id)
-        if first is None:
-            return None
-        if metrics.continues(previous.get(container_id), first, container.get("Status")):
-            return Interval(container, previous[container_id], first)
-        second = sample_of(engine, container_id)
-        return Interval(container, first, second) if second is not None else None
-
+def measure(engine, chosen, previous, listed_at):
+    """An Interval for every chosen container still running, in the order given: from its previous
+    sample when that continues into this run's sample, else between this sample and a second one.
+    No window is shorter than engine.shortest_window_s: a second sample (which the daemon answers
+    on its next tick) waits that long, and so does a later sample for a previous one too recent.
+    `listed_at` is the monotonic time just before the listing whose Status `chosen` carries."""
     by_id = {container["Id"]: container for container in chosen}
-    measured = engine.per_container(lambda container_id: interval(by_id[container_id]), by_id)
-    return [measured[container_id] for container_id in by_id if container_id in measured]
+    firsts = samples_of(engine, by_id)
+    listed_within_ns = int((time.monotonic() - listed_at) * metrics.NS_PER_S)
+    verdicts = {cid: metrics.continuity(previous.get(cid), first, by_id[cid].get("Status"), listed_within_ns)
+                for cid, first in firsts.items()}
+    asked = [cid for cid, verdict in verdicts.items() if verdict is metrics.Continuity.ASK_START]
+    for cid, inspected in engine.per_container(engine.inspect, asked).items():
+        verdicts[cid] = metrics.started_by(previous[cid], inspected["State"]["StartedAt"])
+    shortest_ns = int(engine.shortest_window_s * metrics.NS_PER_S)
+    again = [cid for cid, verdict in verdicts.items() if verdict is metrics.Continuity.NEW_RUN]
+    young = [cid for cid, verdict in verdicts.items() if verdict is metrics.Continuity.SAME_RUN
+             and firsts[cid].read_ns - previous[cid].read_ns < shortest_ns]
+    laters = {}
+    if again or young:
+        waits = [shortest_ns] * bool(again) + [previous[cid].read_ns + shortest_ns - firsts[cid].read_ns
+                                               for cid in young]
+        time.sleep(max(waits) / metrics.NS_PER_S)
+        laters = samples_of(engine, again + young)
+    intervals = []
+    for cid, container in by_id.items():
+        verdict = verdicts.get(cid)
+        if verdict is metrics.Continuity.SAME_RUN and cid not in young:
+            intervals.append(Interval(container, previous[cid], firsts[cid]))
+        elif cid in laters:
+            start = previous[cid] if verdict is metrics.Continuity.SAME_RUN else firsts[cid]
+            intervals.append(Interval(container, start, laters[cid]))
+    return intervals
 
 
 def state_data(intervals, **extra):
@@ -87,9 +110,10 @@ def open_state(args, console):
 
 def container_intervals(args, state):
     """Connect, select and measure: the Intervals of this run, in API order."""
-    from ..docker_engine import MAX_PARALLEL_REQUESTS, connect
-    engine = connect(args, pool_size=MAX_PARALLEL_REQUESTS)
-    return measure(engine, selected_running(engine, args), previous_samples(state))
+    from ..local_engine import connect_for_counters
+    engine = connect_for_counters(args, cgroup_stats.RATE_COUNTERS)
+    listed_at = time.monotonic()
+    return measure(engine, selected_running(engine, args), previous_samples(state), listed_at)
 
 
 def unmeasured(console, interval, what):
@@ -128,6 +152,7 @@ def rate_command(prog, description, value_options, counters):
     """The Command of a monitor printing, per container, the rates `counters(args)` chooses."""
     return cli.Command(
         prog=prog, description=description,
-        options=[cli.docker_options, cli.container_options, cli.state_options, value_options],
+        options=[cli.docker_options, cli.counter_source_options, cli.container_options, cli.state_options,
+                 value_options],
         main=lambda args, console: run_rate_monitor(args, console, counters(args)),
     )

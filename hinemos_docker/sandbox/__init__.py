@@ -7,6 +7,7 @@ Stdlib only.
     sandbox = start(port=0, data="/tmp/repo.json")   # serving in a background thread
     sandbox.base_url    # http://127.0.0.1:PORT/HinemosWS (7.x: http://127.0.0.1:PORT/HinemosWeb/api)
     sandbox.calls       # Counter of operations received (SOAP names; REST by the same names)
+    start(port=0, latency_ms=20)   # every answer 20 ms late, like a manager across a network
     sandbox.stop()
 
 Its receiving side (receiving/: the syslog receiver, system-log and custom-monitor judgement of a
@@ -19,6 +20,7 @@ __all__ = ["Fault", "Sandbox", "start", "versions"]
 
 
 def start(port=0, data=None, version="6.2", user="hinemos", password="hinemos", host="127.0.0.1", **options):
-    """Start a stand-in serving in a background thread; returns it (.base_url, .calls, .stop())."""
+    """Start a stand-in serving in a background thread; returns it (.base_url, .calls, .stop());
+    `options` are Sandbox's (latency_ms: every answer that many ms after its request, ...)."""
     return Sandbox(port=port, data=data, version=version, user=user, password=password, host=host,
                    **options).start()

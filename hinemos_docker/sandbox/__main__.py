@@ -8,6 +8,7 @@ import argparse
 import signal
 import sys
 
+from ..cli import whole_number_of
 from .server import Sandbox, versions
 from .store import StoreError
 
@@ -23,6 +24,9 @@ def main(argv=None):
                              "API (default 6.2)")
     parser.add_argument("--user", default="hinemos", help="login user (default hinemos)")
     parser.add_argument("--password", default="hinemos", help="login password (default hinemos)")
+    parser.add_argument("--latency-ms", type=whole_number_of("milliseconds"), default=0, metavar="N",
+                        help="answer every call N ms after it arrives, calls in flight together waiting "
+                             "together, as a manager across a network does (default 0)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")
     parser.add_argument("--notification", action="append", default=[], metavar="NOTIFY_ID",
                         help="an event notification the manager has (created if missing; repeatable), "
@@ -30,7 +34,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         sandbox = Sandbox(port=args.port, data=args.data, version=args.version, user=args.user,
-                          password=args.password, host=args.host, verbose=args.verbose)
+                          password=args.password, host=args.host, verbose=args.verbose,
+                          latency_ms=args.latency_ms)
     except (OSError, StoreError, ValueError) as e:
         print(f"hinemos-sandbox: cannot start: {e}", file=sys.stderr)
         return 1

@@ -5,6 +5,10 @@ Like the manager's JAX-WS endpoint: the WSDL and schemas are served without auth
 serving address written into them; every POST checks the Authorization header by hand and answers a
 failure with an InvalidUserPass fault over HTTP 500 (never a 401 challenge); SOAP headers are
 ignored; every acknowledged write is persisted before the response is sent.
+
+With `latency_ms`, every answer leaves that long after its request was handled, each connection in
+its own thread and the wait outside the repository lock: calls in flight together wait together,
+as on a real manager across a network.
 """
 import base64
 import binascii
@@ -13,6 +17,7 @@ import json
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -77,6 +82,8 @@ class _Server(ThreadingHTTPServer):
     manager does (clients keep connections alive between calls)."""
 
     daemon_threads = True
+    # many clients connect at once under a bench; the default backlog of 5 would drop their SYNs
+    request_queue_size = 128
 
     def __init__(self, address, handler):
         super().__init__(address, handler)
@@ -108,7 +115,10 @@ class Sandbox:
     """One stand-in manager: a repository and settings, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
-                 host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES):
+                 host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES,
+                 latency_ms=0):
+        if latency_ms < 0:
+            raise ValueError(f"latency must not be negative: {latency_ms} ms")
         if version not in versions():
             raise ValueError(f"unknown Hinemos version {version!r} (known: {', '.join(versions())})")
         self.schema = soap.schema(model_schema(version))
@@ -119,6 +129,8 @@ class Sandbox:
         self.data = data
         self.verbose = verbose
         self.calls = collections.Counter()
+        self.latency_s = latency_ms / 1000
+        self.in_flight = self.in_flight_peak = 0
         self.lock = threading.RLock()
         self.endpoints = {"RepositoryEndpoint": Endpoint(self.schema, OPERATIONS, "repository")}
         for endpoint in soap.SETTINGS_WSDL.get(version, ()):
@@ -175,6 +187,7 @@ class Sandbox:
             self._load(None)
             self._persist()
             self.calls.clear()
+            self.in_flight_peak = 0
             if self.rest:
                 self.rest.tokens.expire_all()
 
@@ -202,6 +215,19 @@ class Sandbox:
 
     def _state(self):
         return {**self.repository.to_state(), "settings": self.settings.to_state()}
+
+    def wait_latency(self):
+        """Hold one answer back by the latency; `in_flight_peak` counts answers held at once."""
+        if not self.latency_s:
+            return
+        with self.lock:
+            self.in_flight += 1
+            self.in_flight_peak = max(self.in_flight_peak, self.in_flight)
+        try:
+            time.sleep(self.latency_s)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
 
     def _persist(self):
         text = store.dump(self._state())
@@ -348,6 +374,7 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _send(self, status, body, content_type):
+        self.server.sandbox.wait_latency()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

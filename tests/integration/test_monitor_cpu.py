@@ -32,8 +32,8 @@ def kept_samples(state_dir):
 
 
 def wait_up(container, seconds):
-    """Until the container has run `seconds`: a previous sample must not predate what its
-    whole-second Status can vouch for (metrics.continues)."""
+    """Until the container has run `seconds`, so that its Status ("Up N seconds") cannot leave any
+    doubt that it was up when the previous sample was read."""
     started_ns = metrics.read_time_ns(container.attrs["State"]["StartedAt"])
     remaining = seconds - (time.time_ns() - started_ns) / 1e9
     if remaining > 0:
@@ -90,6 +90,31 @@ def test_second_run_computes_from_the_state_file(run_script, pair, tmp_path):
     assert got[f"cpu_usage:{pair.prefix}busy"] == f"{expected:.2f}"
 
 
+def test_a_status_too_coarse_to_tell_is_settled_by_the_start_time(run_script, make_container, tmp_path):
+    """The kept sample was read 0.1 s after the start, and the run lists the container at about
+    2.5 s of uptime: "Up 2 seconds" (2-3 s) can neither vouch for a sample 2.4 s old nor rule it
+    out. The start time settles it: the run computes from the kept sample, no second sample. The
+    container idles 1.5 s before it spins, so the long interval's value (about half a core) is
+    unlike the last second's (a whole core)."""
+    busy = make_container("busy", "sh -c 'sleep 1.5; while :; do :; done'")
+    started_ns = metrics.read_time_ns(busy.attrs["State"]["StartedAt"])
+    name = busy.name
+    values(run_script(COMMAND, "-k", KEY, "--state-dir", tmp_path, "-n", name))
+    path = tmp_path / f"{KEY}.txt"
+    state = json.loads(path.read_text())
+    previous = state["containers"][busy.id]
+    previous.update(read_ns=started_ns + 100_000_000, cpu_total=0, percpu=[0] * len(previous["percpu"]),
+                    disk_read=0, disk_write=0, rx_bytes=0, tx_bytes=0, rx_packets=0, tx_packets=0)
+    path.write_text(json.dumps(state))
+    uptime = (time.time_ns() - started_ns) / 1e9
+    time.sleep(max(2, int(uptime) + 1) + 0.45 - uptime)
+
+    got = values(run_script(COMMAND, "-k", KEY, "--state-dir", tmp_path, "-n", name))
+    now = kept_samples(tmp_path)[busy.id]
+    expected = 100 * now["cpu_total"] / (now["read_ns"] - previous["read_ns"])
+    assert got[f"cpu_usage:{name}"] == f"{expected:.2f}"
+
+
 def _concurrently(*calls):
     results = [None] * len(calls)
 
@@ -105,7 +130,8 @@ def _concurrently(*calls):
 
 def test_core_values_add_up_to_the_all_value(run_script, pair, tmp_path):
     """Both modes over the same pair of samples: the same previous sample (a copy of one state
-    file) and runs at the same time, which the daemon answers from the same collector tick."""
+    file) and runs at the same time, which the daemon answers from the same collector tick (so
+    over the API: the cgroup files would give each run its own moment)."""
     wait_up(pair.busy, 3)
     all_dir, core_dir = tmp_path / "all", tmp_path / "core"
     all_dir.mkdir()
@@ -113,8 +139,8 @@ def test_core_values_add_up_to_the_all_value(run_script, pair, tmp_path):
     values(run_cpu(run_script, pair, all_dir))
     for _ in range(5):
         (core_dir / f"{KEY}.txt").write_bytes((all_dir / f"{KEY}.txt").read_bytes())
-        total, cores = _concurrently(lambda: run_cpu(run_script, pair, all_dir, "--all"),
-                                     lambda: run_cpu(run_script, pair, core_dir, "--core"))
+        total, cores = _concurrently(lambda: run_cpu(run_script, pair, all_dir, "--all", "--from-api"),
+                                     lambda: run_cpu(run_script, pair, core_dir, "--core", "--from-api"))
         if kept_samples(all_dir) == kept_samples(core_dir):
             break
     else:

@@ -12,7 +12,8 @@ import pytest
 from hinemos_docker.commands import rates
 from hinemos_docker.commands.disk import COMMAND as DISK
 from hinemos_docker.commands.network import COMMAND as NETWORK
-from hinemos_docker.docker_engine import DockerEngine, resolve_endpoint
+from hinemos_docker.docker_endpoint import resolve_endpoint
+from hinemos_docker.docker_engine import DockerEngine
 from hinemos_docker.output import AGENT_LINE_RE
 from tests.fixtures.docker import TEST_LABEL
 
@@ -118,7 +119,7 @@ def test_containers_gone_between_listing_and_stats_are_skipped(hosts, make_conta
     chosen = [removed, listed[stopped.id], {"Id": hosts.web.id, "Names": [f"/{hosts.web.name}"],
                                             "Status": "Up 2 hours"}]
     engine = DockerEngine(resolve_endpoint("unix:///var/run/docker.sock"))
-    intervals = rates.measure(engine, chosen, previous={})
+    intervals = rates.measure(engine, chosen, previous={}, listed_at=time.monotonic())
     assert [interval.container_id for interval in intervals] == [hosts.web.id]
 
 
@@ -148,7 +149,7 @@ def test_container_removed_while_its_stats_wait_for_a_tick_is_skipped(hosts, doc
                 victim = docker_client.containers.run(testbed.image, "sleep 3600", detach=True,
                                                       labels={TEST_LABEL: "disk_network"})
                 entry = {"Id": victim.id, "Names": ["/victim"], "Status": "Up 2 hours"}
-                waiting = pool.submit(rates.measure, engine, [entry], {})
+                waiting = pool.submit(rates.measure, engine, [entry], {}, time.monotonic())
                 time.sleep(0.1)
                 victim.remove(force=True)
                 if waiting.result() == []:

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from hinemos_docker import cli
-from hinemos_docker.docker_engine import resolve_endpoint
+from hinemos_docker.docker_endpoint import is_local, resolve_endpoint
 from hinemos_docker.errors import DockerUnreachable, UsageError
 
 
@@ -168,6 +168,21 @@ def test_a_multi_line_error_is_still_one_line():
         raise DockerUnreachable("first part\nsecond part\n")
     code, _, err = _run(_command(fail))
     assert (code, err) == (1, "T.py: first part / second part\n")
+
+
+@pytest.mark.parametrize("kwargs, local", [
+    ({"ip": "unix:///var/run/docker.sock"}, True),
+    ({"ip": "127.0.0.1"}, True),
+    ({"ip": "127.3.4.5", "port": 2375}, True),
+    ({"ip": "tcp://[::1]:2375"}, True),
+    ({"ip": "localhost"}, True),
+    ({"ip": "127.0.0.1", "tls": True}, False),  # TLS is left to the SDK
+    ({"ip": "192.0.2.1"}, False),
+    ({"ip": "docker.example"}, False),
+    ({"ip": "tcp://[2001:db8::1]:2375"}, False),
+])
+def test_a_local_daemon_is_told_by_its_address(kwargs, local):
+    assert is_local(resolve_endpoint(environ={}, **kwargs)) is local
 
 
 @pytest.mark.parametrize("ip, port, message", [
