@@ -50,10 +50,11 @@ class RepositoryClient(Protocol):
         """Log out; the client is not used afterwards."""
 
 
-def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT):
+def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT, http=None):
     """A RepositoryClient of the manager at `manager_url` (a manager_url.ManagerUrl), logged in
-    where the API has a login; `api` is one of manager_url.APIS: "soap", "rest" or "auto" (probe)."""
-    http = ManagerHttp(manager_url.root, timeout)
+    where the API has a login; `api` is one of manager_url.APIS: "soap", "rest" or "auto" (probe).
+    Every request goes through `http` (a manager_http.ManagerHttp; default: one with `timeout`)."""
+    http = http or ManagerHttp(manager_url.root, timeout)
     if api_of(http, manager_url, api) == "rest":
         from .hinemos_rest import RestRepositoryClient
         return RestRepositoryClient(manager_url.rest_base, user, password, http)
@@ -61,10 +62,10 @@ def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT):
     return SoapRepositoryClient(manager_url.soap_base, user, password, http)
 
 
-def connect_settings(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT):
+def connect_settings(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT, http=None):
     """The monitor and job settings of the same manager, chosen the same way: a SoapSettings
     (hinemos_settings_ws) or a logged-in RestSettings (hinemos_settings_rest)."""
-    http = ManagerHttp(manager_url.root, timeout)
+    http = http or ManagerHttp(manager_url.root, timeout)
     if api_of(http, manager_url, api) == "rest":
         from .hinemos_settings_rest import RestSettings
         return RestSettings(manager_url.rest_base, user, password, http)

@@ -41,6 +41,7 @@ def _sync(action):
     def main(args, console):
         from ..docker_engine import connect as connect_docker
         from ..hinemos_manager import connect as connect_manager
+        from ..manager_http import from_args as manager_http
         japanese = messages.is_japanese()
 
         def say(line):
@@ -50,7 +51,7 @@ def _sync(action):
         user, password = cli.hinemos_credentials(args)
         say(messages.message("logging_in"))
         client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
-                                 timeout=args.hinemos_timeout)
+                                 http=manager_http(args))
         try:
             say(messages.message("endpoint", url=client.endpoint_url))
             say(messages.message("username", user=user))

@@ -61,8 +61,9 @@ def _job_target(args):
 def connect(args):
     """The settings interface of the manager named by -m, over the API it speaks (--hinemos-api)."""
     from ..hinemos_manager import connect_settings
+    from ..manager_http import from_args as manager_http
     user, password = cli.hinemos_credentials(args)
-    return connect_settings(args.hinemos_url, user, password, args.hinemos_api, args.hinemos_timeout), user
+    return connect_settings(args.hinemos_url, user, password, args.hinemos_api, http=manager_http(args)), user
 
 
 def main(args, console):

@@ -16,6 +16,7 @@ import collections
 import json
 import re
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,6 +59,51 @@ OPERATIONS = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP(S) server: TLS per connection when a certificate is given, and every open
+    connection closed on stop, as a manager that goes away closes its keep-alive connections."""
+
+    daemon_threads = True
+    # many clients connect at once under a bench; the default backlog of 5 would drop their SYNs
+    request_queue_size = 128
+
+    def __init__(self, address, handler, tls_context=None):
+        super().__init__(address, handler)
+        self.tls_context = tls_context
+        self.connections = set()
+        self.connections_lock = threading.Lock()
+
+    def get_request(self):
+        conn, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(conn)
+        return conn, address
+
+    def finish_request(self, request, client_address):
+        if self.tls_context is not None:
+            request.settimeout(10)  # a client that never finishes its handshake
+            try:
+                request = self.tls_context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return
+            request.settimeout(None)
+        super().finish_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        with self.connections_lock:
+            open_connections, self.connections = self.connections, set()
+        for conn in open_connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed by the client
+                pass
+
+
 def decode_basic(token):
     """commons-codec Base64.decodeBase64: both alphabets, characters outside them skipped, lenient padding."""
     text = _BASE64_JUNK.sub("", token.replace("-", "+").replace("_", "/"))
@@ -77,46 +123,12 @@ class Endpoint(NamedTuple):
     model: str
 
 
-class _Server(ThreadingHTTPServer):
-    """The HTTP server, knowing its open connections so that stop() can close them as a stopped
-    manager does (clients keep connections alive between calls)."""
-
-    daemon_threads = True
-    # many clients connect at once under a bench; the default backlog of 5 would drop their SYNs
-    request_queue_size = 128
-
-    def __init__(self, address, handler):
-        super().__init__(address, handler)
-        self.connections = set()
-        self.connections_lock = threading.Lock()
-
-    def get_request(self):
-        connection, address = super().get_request()
-        with self.connections_lock:
-            self.connections.add(connection)
-        return connection, address
-
-    def shutdown_request(self, request):
-        with self.connections_lock:
-            self.connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self):
-        with self.connections_lock:
-            connections, self.connections = self.connections, set()
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
 class Sandbox:
     """One stand-in manager: a repository and settings, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
                  host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES,
-                 latency_ms=0):
+                 latency_ms=0, tls_cert=None, tls_key=None):
         if latency_ms < 0:
             raise ValueError(f"latency must not be negative: {latency_ms} ms")
         if version not in versions():
@@ -141,11 +153,16 @@ class Sandbox:
         self._saved = store.dump(self._state())
         if data is not None and state is None:
             store.write(data, self._saved)  # a new data file holds the fresh repository at once
-        self.httpd = _Server((host, port), _Handler)
+        tls_context = None
+        if tls_cert is not None:  # HTTPS, as a manager behind a TLS front
+            tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls_context.load_cert_chain(tls_cert, tls_key)
+        self.httpd = _Server((host, port), _Handler, tls_context)
         self.httpd.sandbox = self
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self.root_url = f"http://{shown}:{bound_port}"
+        self.scheme = "https" if tls_context is not None else "http"
+        self.root_url = f"{self.scheme}://{shown}:{bound_port}"
         # 7.x: the REST API; 5.x/6.x: the web services (RepositoryEndpoint below)
         self.base_url = self.root_url + (rest.API_PATH if self.rest else "/HinemosWS")
         self.endpoint_url = self.root_url + ENDPOINT_PATH
@@ -249,7 +266,7 @@ class Sandbox:
             text = self.endpoints[endpoint].schema.file(name)
         except OSError:
             return None
-        base = f"http://{host}/HinemosWS" if host and _HOST_HEADER.fullmatch(host) else self.base_url
+        base = f"{self.scheme}://{host}/HinemosWS" if host and _HOST_HEADER.fullmatch(host) else self.base_url
         return text.replace(soap.REFERENCE_BASE_URL, base).encode("utf-8")
 
     def handle(self, body, authorization, endpoint="RepositoryEndpoint"):
