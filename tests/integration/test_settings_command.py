@@ -186,6 +186,7 @@ def test_bad_options_exit_1_with_one_line(manager, setting_add, args, message):
 def test_manager_down_or_wrong_password_is_one_line(manager, setting_add, tmp_path):
     password = tmp_path / "password"
     password.write_text("wrong\n")
+    password.chmod(0o600)
     result = setting_add(manager, "--password-file", password)
     assert result.code == 1 and "InvalidUserPass" in result.err and result.err.count("\n") == 1
     url = manager.base_url
