@@ -151,10 +151,21 @@ class ManagerInternalError(HinemosFault):
     """HinemosUnknown: the manager failed inside (REST: 500)."""
 
 
+class SettingDuplicate(HinemosFault):
+    """A monitor setting or jobunit with that ID exists already (REST: 409)."""
+
+
+class SettingNotFound(HinemosFault):
+    """No monitor setting, job or notification with that ID (REST: 404)."""
+
+
 FAULTS = {"FacilityDuplicate": FacilityDuplicate, "FacilityNotFound": FacilityNotFound,
           "InvalidSetting": InvalidSetting, "UsedFacility": UsedFacility,
           "InvalidUserPass": InvalidCredentials, "InvalidRole": MissingPrivilege,
-          "ObjectPrivilege_InvalidRole": MissingPrivilege, "HinemosUnknown": ManagerInternalError}
+          "ObjectPrivilege_InvalidRole": MissingPrivilege, "HinemosUnknown": ManagerInternalError,
+          "MonitorDuplicate": SettingDuplicate, "JobMasterDuplicate": SettingDuplicate,
+          "MonitorNotFound": SettingNotFound, "JobMasterNotFound": SettingNotFound,
+          "NotifyNotFound": SettingNotFound, "JobInvalid": InvalidSetting}
 
 
 def fault(name, message, url=None):

@@ -29,6 +29,9 @@ def main(argv=None):
                         help="answer every call N ms after it arrives, calls in flight together waiting "
                              "together, as a manager across a network does (default 0)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")
+    parser.add_argument("--notification", action="append", default=[], metavar="NOTIFY_ID",
+                        help="an event notification the manager has (created if missing; repeatable), "
+                             "e.g. EVENT_FOR_POLLING, which the manual's monitor settings name")
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
     args = parser.parse_args(argv)
@@ -40,6 +43,10 @@ def main(argv=None):
     except (OSError, StoreError, ValueError, ssl.SSLError) as e:
         print(f"hinemos-sandbox: cannot start: {e}", file=sys.stderr)
         return 1
+
+    for notify_id in args.notification:
+        if notify_id not in sandbox.settings.notifications:
+            sandbox.add_notification(notify_id)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
