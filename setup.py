@@ -28,6 +28,6 @@ setup(
         "requests>=2.26,<3",
     ],
     extras_require={
-        "test": ["pytest>=7", "zeep>=4.2,<5", "ruff>=0.4"],
+        "test": ["pytest>=7", "zeep>=4.2,<5", "ruff>=0.4", "hypothesis>=6.80"],
     },
 )

@@ -8,15 +8,20 @@ import importlib.util
 import os
 import re
 import shutil
+import signal
+import stat
 import sys
 import textwrap
+import threading
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 from . import manager_url
-from .errors import ExitCode, HinemosDockerError, UsageError
+from .deadline import NO_DEADLINE, Deadline
+from .errors import ExitCode, HinemosDockerError, Interrupted, LocalFileError, UsageError
+from .urls import has_credentials, without_credentials
 
 DEFAULT_HINEMOS_URL = "http://127.0.0.1:8080/HinemosWS"
 DEFAULT_HINEMOS_USER = "hinemos"
@@ -24,6 +29,12 @@ DEFAULT_HINEMOS_PASSWORD = "hinemos"
 DEFAULT_STATE_DIR = "/tmp"
 DEFAULT_MANAGER_READS = 8
 DEFAULT_HOSTS_IN_FLIGHT = 8
+DEFAULT_FILE_MODE = 0o600
+# the Hinemos agent gives a custom monitor's command 15 s (its default); a monitor ends before that
+DEFAULT_DOCKER_TIMEOUT = 10
+DEFAULT_RUN_TIMEOUT = 12
+# signals that stop a script as a person or Hinemos (stopping a job) sends them
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
 # the real manager's facility ID rule (docs/hinemos-facts.md#facility-id)
 FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
@@ -113,6 +124,15 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
 
+    def _get_values(self, action, arg_strings):
+        # before Python 3.12 argparse drops an option's own value "--" (-args=--) and hands the
+        # command an empty list; it is the pattern "--"
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
     def exit(self, status=0, message=None):
         if message:
             raise UsageError(message.strip())
@@ -168,7 +188,11 @@ def timeout_seconds(text):
 
 
 def hinemos_url(text):
-    """-m: http(s)://HOST:PORT, or the SOAP base (/HinemosWS/), or the REST base (/HinemosWeb/api)."""
+    """-m: http(s)://HOST:PORT, or the SOAP base (/HinemosWS/), or the REST base (/HinemosWeb/api);
+    never with credentials in it (they would show in ps and in logs)."""
+    if has_credentials(text):
+        raise argparse.ArgumentTypeError(
+            f"'{without_credentials(text)}' holds credentials: give them with --user and --password-file")
     try:
         return manager_url.parse(text)
     except ValueError as e:
@@ -179,6 +203,14 @@ def key_id(text):
     if not KEY_ID_RE.match(text):
         raise argparse.ArgumentTypeError(
             f"invalid KEY_ID '{text}' (letters, digits and . _ @ - only)")
+    return text
+
+
+def snmp_community(text):
+    """An SNMP community: 1-255 printable ASCII characters (what agents and pysnmp accept)."""
+    if not 1 <= len(text) <= 255 or not all(" " <= c <= "~" for c in text):
+        raise argparse.ArgumentTypeError(
+            f"invalid SNMP community {text!r} (1-255 printable ASCII characters)")
     return text
 
 
@@ -245,8 +277,18 @@ def docker_options(parser):
     group.add_argument("--tlscert", metavar="FILE",
                        help="client certificate (default: DOCKER_CERT_PATH/cert.pem)")
     group.add_argument("--tlskey", metavar="FILE", help="client key (default: DOCKER_CERT_PATH/key.pem)")
-    group.add_argument("--docker-timeout", metavar="SECONDS", type=positive_seconds, default=60,
-                       help="timeout of one Docker API call (default: 60)")
+    group.add_argument("--docker-timeout", metavar="SECONDS", type=positive_seconds,
+                       default=DEFAULT_DOCKER_TIMEOUT,
+                       help="longest time one Docker API call may take, however slowly the daemon "
+                            f"answers (default: {DEFAULT_DOCKER_TIMEOUT})")
+
+
+def run_timeout_option(parser):
+    """--run-timeout of the monitors: the whole run ends before the agent gives up on it."""
+    parser.add_argument("--run-timeout", metavar="SECONDS", type=positive_seconds,
+                        default=DEFAULT_RUN_TIMEOUT,
+                        help="longest time the whole run may take, below the Hinemos agent's 15 s "
+                             f"(default: {DEFAULT_RUN_TIMEOUT}; 0: no limit)")
 
 
 def hinemos_options(parser):
@@ -261,14 +303,24 @@ def hinemos_options(parser):
                             "manager (default: auto)")
     group.add_argument("--hinemos-timeout", metavar="SECONDS", type=timeout_seconds,
                        default=manager_url.DEFAULT_TIMEOUT,
-                       help=f"timeout of one call to the manager (default: {manager_url.DEFAULT_TIMEOUT:g})")
-    group.add_argument("--manager-reads", metavar="N", type=positive_count, default=DEFAULT_MANAGER_READS,
-                       help="full-node reads (getNode, GET node/{id}) in flight at once; the API has no bulk "
-                            f"read (default: {DEFAULT_MANAGER_READS})")
+                       help="longest time one call to the manager may take, however slowly it answers "
+                            f"(default: {manager_url.DEFAULT_TIMEOUT:g})")
+    group.add_argument("--hinemos-cacert", metavar="FILE",
+                       help="CA certificate(s) that signed an https:// manager's certificate "
+                            "(default: the system's trusted CAs)")
+    group.add_argument("--hinemos-insecure", action="store_true",
+                       help="do not verify an https:// manager's certificate (a self-signed manager; "
+                            "warned about on every run)")
     group.add_argument("--user", dest="hinemos_user", metavar="USER",
                        help="Hinemos login user (default: env HINEMOS_USER, else hinemos)")
     group.add_argument("--password-file", dest="hinemos_password_file", metavar="FILE",
                        help="file holding the Hinemos password (default: env HINEMOS_PASSWORD, else hinemos)")
+
+
+def manager_reads_option(parser):
+    parser.add_argument("--manager-reads", metavar="N", type=positive_count, default=DEFAULT_MANAGER_READS,
+                        help="full-node reads (getNode, GET node/{id}) in flight at once; the API has no "
+                             f"bulk read (default: {DEFAULT_MANAGER_READS})")
 
 
 def hinemos_credentials(args, environ=None):
@@ -276,15 +328,45 @@ def hinemos_credentials(args, environ=None):
     environ = os.environ if environ is None else environ
     user = args.hinemos_user or environ.get("HINEMOS_USER") or DEFAULT_HINEMOS_USER
     if args.hinemos_password_file:
-        try:
-            with open(args.hinemos_password_file, encoding="utf-8") as handle:
-                password = handle.readline().rstrip("\r\n")
-        except OSError as exc:
-            raise UsageError(f"cannot read password file {args.hinemos_password_file}: "
-                             f"{exc.strerror}") from None
+        password = read_password_file(args.hinemos_password_file)
     else:
         password = environ.get("HINEMOS_PASSWORD", DEFAULT_HINEMOS_PASSWORD)
     return user, password
+
+
+def read_password_file(path):
+    """The first line of a password file that only its owner can read (as ssh insists for keys)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise LocalFileError(f"cannot read password file {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise LocalFileError(f"password file {path} is not a regular file")
+        if info.st_mode & 0o077:
+            raise LocalFileError(f"password file {path} is open to group or others (mode "
+                                 f"{stat.S_IMODE(info.st_mode):04o}): run chmod 600 {path}")
+        first = handle.readline(4096)
+    return first.decode("utf-8", "replace").rstrip("\r\n")
+
+
+def file_mode(text):
+    """An octal file mode such as 0600 or 640 (permission bits only)."""
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        mode = -1
+    if not 0 <= mode <= 0o777:
+        raise argparse.ArgumentTypeError(f"invalid file mode '{text}' (octal, e.g. 0600 or 0640)")
+    return mode
+
+
+def file_mode_option(parser):
+    """--file-mode of the scripts that write files an operator may want others to read."""
+    parser.add_argument("--file-mode", metavar="MODE", type=file_mode, default=DEFAULT_FILE_MODE,
+                        help="permissions of the files this script creates, in octal, before the "
+                             f"umask (default: {DEFAULT_FILE_MODE:04o}, only the owner; e.g. 0640)")
 
 
 def host_facility_option(parser):
@@ -360,7 +442,7 @@ def snmp_options(parser):
     group = parser.add_argument_group("SNMP (used with --with-host)")
     group.add_argument("-sv", "--snmp-version", metavar="SNMP_VER", choices=("1", "2c"), default="1",
                        help="SNMP version: 1 or 2c (default: 1)")
-    group.add_argument("-sc", "--snmp-community", metavar="SNMP_COM", default="public",
+    group.add_argument("-sc", "--snmp-community", metavar="SNMP_COM", default="public", type=snmp_community,
                        help="SNMP community (default: public)")
     group.add_argument("-sp", "--snmp-port", metavar="SNMP_PORT", type=port_number, default=161,
                        help="SNMP port (default: 161)")
@@ -436,8 +518,47 @@ def attach_dash_values(parser, argv):
     return result
 
 
+class _Stopping:
+    """While a command runs: SIGTERM, SIGINT and SIGHUP raise Interrupted in the main thread (so
+    every cleanup runs: the state file's temporary, the command job's process in the container), and
+    the run's deadline raises RunTimeout there (a last resort: each call has its own bound). Only the
+    first signal interrupts; the cleanup it starts is not interrupted again."""
+
+    def __init__(self, deadline):
+        self.deadline = deadline
+        self.active = threading.current_thread() is threading.main_thread()
+        self.signalled = False
+        self.saved = {}
+
+    def _interrupt(self, signum, frame):
+        if not self.signalled:
+            self.signalled = True
+            raise Interrupted(signum)
+
+    def _expire(self, signum, frame):
+        raise self.deadline.expired()
+
+    def __enter__(self):
+        if self.active:
+            self.saved = {signum: signal.signal(signum, self._interrupt) for signum in STOP_SIGNALS}
+            if self.deadline.seconds:
+                self.saved[signal.SIGALRM] = signal.signal(signal.SIGALRM, self._expire)
+                # half a second after the deadline, so a bounded call reports first and in its words
+                signal.setitimer(signal.ITIMER_REAL, self.deadline.seconds + 0.5)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            for signum, handler in self.saved.items():
+                signal.signal(signum, handler)
+
+
 def run(command, argv=None, stdout=None, stderr=None):
-    """Parse argv, run the command and return its exit code; never raises."""
+    """Parse argv, run the command and return its exit code; never raises.
+
+    The command's args carry two things besides the options: `deadline` (the end of the run under
+    --run-timeout, else none) and `warn` (the console's warning printer) for the I/O edges."""
     argv = sys.argv[1:] if argv is None else list(argv)
     console = Console(command.prog, stdout or sys.stdout, stderr or sys.stderr)
     debug = "--debug" in argv
@@ -452,8 +573,15 @@ def run(command, argv=None, stdout=None, stderr=None):
             text = f"{text}; {command.unrecognized_hint}"
         console.error(f"{command.error_text(UsageError(text))} (see --help)")
         return ExitCode.ABNORMAL
+    run_timeout = getattr(args, "run_timeout", None)
+    args.deadline = Deadline(run_timeout) if run_timeout else NO_DEADLINE
+    args.warn = console.warn
     try:
-        return int(command.main(args, console) or ExitCode.OK)
+        with _Stopping(args.deadline):
+            return int(command.main(args, console) or ExitCode.OK)
+    except Interrupted as exc:
+        console.error(f"stopped by {signal.Signals(exc.signum).name}")
+        return exc.exit_code
     except StdoutClosed:
         _discard_stdout(console)
         return ExitCode.ABNORMAL
@@ -462,9 +590,9 @@ def run(command, argv=None, stdout=None, stderr=None):
             traceback.print_exc(file=console.err)
         console.error(command.error_text(exc))
         return exc.exit_code
-    except KeyboardInterrupt:
-        console.error("interrupted")
-        return ExitCode.ABNORMAL
+    except KeyboardInterrupt:  # SIGINT outside the main thread's handler
+        console.error("stopped by SIGINT")
+        return 128 + signal.SIGINT
     except Exception as exc:  # a bug or a broken installation: still one line, the traceback on request
         if debug:
             traceback.print_exc(file=console.err)

@@ -4,7 +4,7 @@ No I/O: everything works on the JSON of GET /containers/json.
 """
 from collections import Counter
 
-from .errors import ContainerNotFound, DockerError, UsageError
+from .errors import AmbiguousContainer, ContainerNotFound, DockerRefused, UsageError
 
 STATES = ("running", "restarting", "paused", "exited")
 SCOPE_LABEL = "hinemosAssignScopeId"
@@ -27,7 +27,7 @@ def state_from_status(status):
         return "restarting"
     if first in ("Exited", "Created", "Dead") or status.startswith("Removal In Progress"):
         return "exited"
-    raise DockerError(f"cannot convert container status '{status}'")
+    raise DockerRefused(f"cannot convert container status '{status}'")
 
 
 def container_state(container):
@@ -89,7 +89,7 @@ def select(containers, container_id=None, container_name_value=None):
     if by_id:
         matches = [c for c in containers if c["Id"].startswith(wanted.lower())]
         if len(matches) > 1:
-            raise UsageError(f"container ID '{wanted}' is ambiguous: it matches "
+            raise AmbiguousContainer(f"container ID '{wanted}' is ambiguous: it matches "
                              f"{', '.join(short_id(c['Id']) for c in matches)}")
     else:
         matches = [c for c in containers if container_name(c) == wanted]

@@ -4,13 +4,13 @@ resolve the same target and word the same failure the same way. Stdlib only.
 """
 import ipaddress
 import os
-import socket
 from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urlsplit
 
 from .cli import split_host_port
 from .errors import UsageError
+from .urls import has_credentials, without_credentials
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2375
@@ -29,6 +29,8 @@ class Endpoint:
     client_key: Optional[str] = None
     # neither --tlscert nor --tlskey: the DOCKER_CERT_PATH pair, used only if cert.pem exists (docker CLI)
     default_client_files: bool = False
+    # TLS chosen by an https:// URL alone, without --tls or --tlsverify: unverified, so warned about
+    implied_tls: bool = False
 
     @property
     def display(self):
@@ -57,6 +59,9 @@ def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=Non
     if target is None:
         base_url = _tcp_url(DEFAULT_HOST, port or default_port, use_tls)
     elif "://" in target:
+        if has_credentials(target):
+            raise UsageError(f"Docker URL '{without_credentials(target)}' holds credentials; the Docker "
+                             "API takes none (use TLS client certificates)")
         scheme = target.partition("://")[0]
         if scheme == "unix":
             if port is not None:
@@ -64,9 +69,10 @@ def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=Non
             return Endpoint(base_url=target)
         if scheme not in ("tcp", "http", "https"):
             raise UsageError(f"unsupported Docker URL '{target}' (use unix:// or tcp://)")
+        implied = scheme == "https" and not use_tls
         use_tls = use_tls or scheme == "https"
-        parts = urlsplit(target)
         try:
+            parts = urlsplit(target)
             url_port = parts.port
         except ValueError:
             raise UsageError(f"invalid port in Docker URL '{target}' (expected 1-65535)") from None
@@ -76,12 +82,13 @@ def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=Non
             raise UsageError(f"-p conflicts with the port in '{target}'")
         base_url = _tcp_url(parts.hostname, url_port or port or default_port, use_tls)
     else:
-        if not target or any(c in target for c in "/ \t"):
-            raise UsageError(f"invalid Docker host '{target}'")
+        if not target or any(c in target for c in "/@ \t"):
+            raise UsageError(f"invalid Docker host '{without_credentials(target)}'")
         host, host_port = split_host_port(target)
         if host_port is not None and port is not None:
             raise UsageError(f"-p conflicts with the port in '{target}'")
         base_url = _tcp_url(host, host_port or port or default_port, use_tls)
+        implied = False
     if not use_tls:
         return Endpoint(base_url=base_url)
     cert_dir = environ.get("DOCKER_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".docker")
@@ -91,6 +98,7 @@ def resolve_endpoint(ip=None, port=None, tls=None, tlsverify=None, tlscacert=Non
         client_cert=tlscert or os.path.join(cert_dir, "cert.pem"),
         client_key=tlskey or os.path.join(cert_dir, "key.pem"),
         default_client_files=not (tlscert or tlskey),
+        implied_tls=target is not None and "://" in target and implied,
     )
 
 
@@ -99,47 +107,19 @@ def endpoint_from_args(args):
                             args.tlscacert, args.tlscert, args.tlskey)
 
 
-TLS_REASONS = {
-    "WRONG_VERSION_NUMBER": "TLS error: the daemon does not speak TLS on this port (wrong version number)",
-    "TLSV13_ALERT_CERTIFICATE_REQUIRED": "TLS error: the daemon requires a client certificate "
-                                         "(--tlscert/--tlskey or DOCKER_CERT_PATH)",
-}
+# Go's answer (dockerd's) to plain HTTP on a TLS port
+PLAIN_HTTP_ON_TLS = "Client sent an HTTP request to an HTTPS server"
 
 
 def connection_reason(exc):
-    """A short reason for a connection failure, from the innermost cause."""
-    import ssl  # only when something failed: the fast path does not pay for it
-    seen = exc
-    while seen is not None:
-        if isinstance(seen, socket.gaierror):
-            return "cannot resolve the host name"
-        if isinstance(seen, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(seen, FileNotFoundError):
-            return "no such socket"
-        if isinstance(seen, PermissionError):
-            return "permission denied"
-        if isinstance(seen, (socket.timeout, TimeoutError)):
-            return "timed out"
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return f"TLS error: certificate verify failed: {seen.verify_message}"
-        if isinstance(seen, ssl.SSLEOFError):  # often how a refused or missing client certificate shows
-            return "TLS error: the daemon closed the connection (does it require a client certificate?)"
-        if isinstance(seen, ssl.SSLError):
-            words = seen.reason.lower().replace("_", " ") if seen.reason else seen
-            return TLS_REASONS.get(seen.reason) or f"TLS error: {words}"
-        seen = seen.__cause__ or seen.__context__ or (
-            seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
-    text = str(exc)
-    for marker, reason in (("Connection refused", "connection refused"),
-                           ("Name or service not known", "cannot resolve the host name"),
-                           ("Temporary failure in name resolution", "cannot resolve the host name"),
-                           ("timed out", "timed out"), ("No such file", "no such socket"),
-                           ("Client sent an HTTP request to an HTTPS server",  # Go's answer on a TLS port
-                            "the daemon expects TLS on this port (use --tls or --tlsverify)")):
-        if marker in text:
-            return reason
-    return text.splitlines()[0] if text else type(exc).__name__
+    """A short reason for a connection failure to the daemon, one plain sentence."""
+    if PLAIN_HTTP_ON_TLS in str(exc):
+        return "the daemon expects TLS on this port (use --tls or --tlsverify)"
+    from .connection import failure_reason  # only when something failed: the fast path does not pay
+    reason = failure_reason(exc, peer="the daemon")
+    if "requires a client certificate" in reason:
+        reason += " (--tlscert/--tlskey or DOCKER_CERT_PATH)"
+    return reason
 
 
 def is_local(endpoint):

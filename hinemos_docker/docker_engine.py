@@ -14,8 +14,9 @@ import requests.adapters
 import requests.exceptions
 import urllib3
 
+from .deadline import NO_DEADLINE, bounded
 from .docker_endpoint import connection_reason, endpoint_from_args
-from .errors import ContainerNotFound, DockerError, DockerUnreachable, UsageError
+from .errors import ContainerNotFound, ContainerNotRunning, DockerRefused, DockerUnreachable, TlsFileError
 from .parallel import per_container
 
 ONE_SHOT_STATS_API = (1, 41)
@@ -37,10 +38,14 @@ class DockerEngine:
     # another is answered on the next tick, and two runs within one tick read the same sample
     shortest_window_s = 0
 
-    def __init__(self, endpoint, timeout=60, pool_size=10):
+    def __init__(self, endpoint, timeout=10, pool_size=10, deadline=NO_DEADLINE, warn=None):
         self.endpoint = endpoint
         self.url = endpoint.display
         self.timeout = timeout
+        self.deadline = deadline
+        if endpoint.implied_tls and warn is not None:
+            warn(f"{self.url}: TLS without verifying the daemon's certificate (an https:// URL alone); "
+                 "use --tlsverify to verify it, or --tls to say that you mean it")
         tls = False
         if endpoint.tls:
             client_cert = (endpoint.client_cert, endpoint.client_key)
@@ -48,21 +53,21 @@ class DockerEngine:
                 client_cert = ()  # a daemon started with --tls alone asks for no client certificate
             for path in client_cert + ((endpoint.ca_cert,) if endpoint.verify else ()):
                 if not os.path.isfile(path):
-                    raise UsageError(f"TLS file not found: {path}")
+                    raise TlsFileError(f"TLS file not found: {path}")
             tls = docker.tls.TLSConfig(client_cert=client_cert or None,
                                        ca_cert=endpoint.ca_cert if endpoint.verify else None,
                                        verify=endpoint.verify)
             if not endpoint.verify:
                 # --tls is the operator's explicit choice, as with the docker CLI: no warning per request
                 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-        with self.translated("connect"):
-            self.api = _APIClient(base_url=endpoint.base_url, version="auto", timeout=timeout,
-                                  tls=tls, max_pool_size=max(pool_size, 10))
-            if not endpoint.base_url.startswith("unix://"):
-                # the SDK sizes only its unix-socket pool; over tcp requests keeps its default of 10
-                adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(pool_size, 10))
-                self.api.mount("http://", adapter)
-                self.api.mount("https://", adapter)
+        self.api = self.call("connect", lambda: _APIClient(
+            base_url=endpoint.base_url, version="auto", timeout=timeout, tls=tls,
+            max_pool_size=max(pool_size, 10)))
+        if not endpoint.base_url.startswith("unix://"):
+            # the SDK sizes only its unix-socket pool; over tcp requests keeps its default of 10
+            adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(pool_size, 10))
+            self.api.mount("http://", adapter)
+            self.api.mount("https://", adapter)
         self.api_version = tuple(int(x) for x in self.api.api_version.split("."))
 
     @contextmanager
@@ -77,48 +82,56 @@ class DockerEngine:
             explanation = exc.explanation or str(exc)
             if isinstance(explanation, bytes):
                 explanation = explanation.decode("utf-8", "replace")
-            raise DockerError(f"Docker daemon at {self.url}: {what}: {explanation.strip()}",
-                              reason=explanation.strip()) from exc
+            explanation = " ".join(explanation.split())
+            # 409 Conflict has several causes; "is not running" is the daemon's words for this one
+            error = (ContainerNotRunning if exc.status_code == 409 and "is not running" in explanation
+                     else DockerRefused)
+            raise error(f"Docker daemon at {self.url}: {what}: {explanation}", reason=explanation) from exc
         except requests.exceptions.ReadTimeout as exc:
             raise DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} "
-                                    f"within {self.timeout} s") from exc
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, OSError) as exc:
-            raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
-                                    f"{connection_reason(exc)}") from exc
-        except docker.errors.DockerException as exc:
-            raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
-                                    f"{connection_reason(exc)}") from exc
+                                    f"within {self.timeout:g} s") from exc
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, OSError,
+                docker.errors.DockerException) as exc:
+            reason = connection_reason(exc)
+            if reason == "timed out":  # a read timeout that came wrapped: the same words as above
+                raise DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} "
+                                        f"within {self.timeout:g} s") from exc
+            raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: {reason}") from exc
+
+    def call(self, what, function, seconds=None):
+        """function() translated, ended after `seconds` (default: the per-call timeout) or when
+        the run's deadline comes, however slowly the daemon answers."""
+        budget, limit = self.deadline.bound(self.timeout if seconds is None else seconds)
+
+        def too_slow():
+            return DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} {limit}")
+        with self.translated(what):
+            return bounded(function, budget, too_slow)
 
     # ---- host -------------------------------------------------------------------------------
 
     def ping(self):
         """True when GET /_ping answers 200 OK."""
-        with self.translated("ping"):
-            response = self.api.get(self.api._url("/_ping"), timeout=self.timeout)
+        response = self.call("ping", lambda: self.api.get(self.api._url("/_ping"), timeout=self.timeout))
         return response.status_code == 200 and response.text.strip() == "OK"
 
     def info(self):
-        with self.translated("info"):
-            return self.api.info()
+        return self.call("info", lambda: self.api.info())
 
     def images(self):
-        with self.translated("list images"):
-            return self.api.images(all=True)
+        return self.call("list images", lambda: self.api.images(all=True))
 
     def containers(self, all=False, size=False):
         """GET /containers/json, newest first as the API returns them."""
-        with self.translated("list containers"):
-            return self.api.containers(all=all, size=size)
+        return self.call("list containers", lambda: self.api.containers(all=all, size=size))
 
     # ---- one container ----------------------------------------------------------------------
 
     def inspect(self, container_id):
-        with self.translated(f"inspect {container_id[:12]}"):
-            return self.api.inspect_container(container_id)
+        return self.call(f"inspect {container_id[:12]}", lambda: self.api.inspect_container(container_id))
 
     def top(self, container_id):
-        with self.translated(f"top {container_id[:12]}"):
-            return self.api.top(container_id)
+        return self.call(f"top {container_id[:12]}", lambda: self.api.top(container_id))
 
     @property
     def one_shot_stats(self):
@@ -126,7 +139,7 @@ class DockerEngine:
 
     def stats(self, container_id):
         """One stats sample: one-shot on API 1.41+, else the classic two-sample call (~1-2 s)."""
-        with self.translated(f"stats {container_id[:12]}"):
+        def sample():
             try:
                 if self.one_shot_stats:
                     return self.api.stats(container_id, stream=False, one_shot=True)
@@ -134,6 +147,7 @@ class DockerEngine:
             except requests.exceptions.JSONDecodeError:
                 # the daemon answers 200 with an empty body when the container goes away meanwhile
                 raise ContainerNotFound(f"stats {container_id[:12]}: the container went away") from None
+        return self.call(f"stats {container_id[:12]}", sample)
 
     def stats_many(self, container_ids):
         """{id: sample} for every container, all requests in flight at once (the daemon answers on
@@ -146,27 +160,31 @@ class DockerEngine:
         return per_container(call, container_ids, MAX_PARALLEL_REQUESTS)
 
     def start(self, container_id):
-        with self.translated(f"start {container_id[:12]}"):
-            self.api.start(container_id)
+        self.call(f"start {container_id[:12]}", lambda: self.api.start(container_id))
 
     def stop(self, container_id, wait):
-        with self.translated(f"stop {container_id[:12]}"):
-            # the HTTP call lasts up to `wait` seconds by design
-            self.api.timeout = max(self.timeout, wait + 30)
-            self.api.stop(container_id, timeout=wait)
+        # the HTTP call lasts up to `wait` seconds by design
+        self.api.timeout = max(self.timeout, wait + 30)
+        self.call(f"stop {container_id[:12]}", lambda: self.api.stop(container_id, timeout=wait),
+                  seconds=self.api.timeout)
 
     def restart(self, container_id, wait):
-        with self.translated(f"restart {container_id[:12]}"):
-            self.api.timeout = max(self.timeout, wait + 30)
-            self.api.restart(container_id, timeout=wait)
+        self.api.timeout = max(self.timeout, wait + 30)
+        self.call(f"restart {container_id[:12]}", lambda: self.api.restart(container_id, timeout=wait),
+                  seconds=self.api.timeout)
 
     def remove(self, container_id, force=False, link=False, volumes=False):
-        with self.translated(f"remove {container_id[:12]}"):
-            self.api.remove_container(container_id, v=volumes, link=link, force=force)
+        self.call(f"remove {container_id[:12]}",
+                  lambda: self.api.remove_container(container_id, v=volumes, link=link, force=force))
 
-    def exec_create(self, container_id, cmd):
-        with self.translated(f"exec in {container_id[:12]}"):
-            return self.api.exec_create(container_id, cmd, stdout=True, stderr=True)["Id"]
+    def exec_create(self, container_id, cmd, environment=None):
+        return self.call(f"exec in {container_id[:12]}", lambda: self.api.exec_create(
+            container_id, cmd, stdout=True, stderr=True, environment=environment)["Id"])
+
+    def exec_run(self, container_id, cmd):
+        """Run a short command in the container to its end; its output (stdout and stderr)."""
+        exec_id = self.exec_create(container_id, cmd)
+        return self.call(f"exec in {container_id[:12]}", lambda: self.api.exec_start(exec_id))
 
     def _translated_chunks(self, chunks, what):
         """The chunks of a streamed answer, with errors while reading them translated too."""
@@ -184,23 +202,27 @@ class DockerEngine:
         return self._translated_chunks(chunks, "exec output")
 
     def exec_exit_code(self, exec_id):
-        with self.translated("exec inspect"):
-            return self.api.exec_inspect(exec_id)["ExitCode"]
+        return self.exec_inspect(exec_id)["ExitCode"]
+
+    def exec_inspect(self, exec_id):
+        return self.call("exec inspect", lambda: self.api.exec_inspect(exec_id))
 
     def archive(self, container_id, path):
         """(chunks of a tar stream, stat dict) of GET /containers/{id}/archive."""
         what = f"archive {path} of {container_id[:12]}"
-        with self.translated(what):
-            chunks, stat = self.api.get_archive(container_id, path, chunk_size=1024 * 1024)
+        # the call is bounded until the answer starts; the chunks by the timeout of each read
+        chunks, stat = self.call(what, lambda: self.api.get_archive(container_id, path,
+                                                                     chunk_size=1024 * 1024))
         return self._translated_chunks(chunks, what), stat
 
     def events(self, since, until):
         """Events between two UNIX times, both ends inclusive, as a list of dicts; give the times as
         `SECONDS.NNNNNNNNN` text to be exact to the nanosecond (a float keeps only ~0.2 us)."""
-        with self.translated("events"):
-            return list(self.api.events(since=since, until=until, decode=True))
+        return self.call("events", lambda: list(self.api.events(since=since, until=until, decode=True)))
 
 
 def connect(args, pool_size=10):
-    """A DockerEngine from the shared Docker options."""
-    return DockerEngine(endpoint_from_args(args), timeout=args.docker_timeout, pool_size=pool_size)
+    """A DockerEngine from the shared Docker options (and the run's deadline and warnings, which
+    the harness adds to args)."""
+    return DockerEngine(endpoint_from_args(args), timeout=args.docker_timeout, pool_size=pool_size,
+                        deadline=getattr(args, "deadline", NO_DEADLINE), warn=getattr(args, "warn", None))

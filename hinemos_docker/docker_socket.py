@@ -4,10 +4,12 @@ paying ~0.4 s for importing the SDK. Failures are worded as the SDK edge words t
 """
 import json
 import socket
+import time
 from urllib.parse import quote, urlencode, urlsplit
 
+from .deadline import NO_DEADLINE
 from .docker_endpoint import connection_reason
-from .errors import ContainerNotFound, DockerError, DockerUnreachable
+from .errors import ContainerNotFound, ContainerNotRunning, DockerRefused, DockerUnreachable
 
 
 class DockerSocket:
@@ -15,9 +17,10 @@ class DockerSocket:
     own connection: the daemon then answers without chunking and closes, so reading to the end
     is the whole answer, and the stdlib's http.client (with ssl and email) is not imported."""
 
-    def __init__(self, endpoint, timeout):
+    def __init__(self, endpoint, timeout, deadline=NO_DEADLINE):
         self.url = endpoint.display
         self.timeout = timeout
+        self.deadline = deadline
         self._base = urlsplit(endpoint.base_url)
 
     def _connect(self):
@@ -33,7 +36,10 @@ class DockerSocket:
         return socket.create_connection((self._base.hostname, self._base.port), timeout=self.timeout)
 
     def _exchange(self, target, what):
-        """(status, body) of one GET."""
+        """(status, body) of one GET, ended after the timeout (or at the run's deadline) however
+        slowly the daemon answers: each read waits only for what is left of the call's time."""
+        budget, limit = self.deadline.bound(self.timeout)
+        ends = time.monotonic() + budget
         try:
             sock = self._connect()
         except OSError as exc:
@@ -43,13 +49,16 @@ class DockerSocket:
             sock.sendall(f"GET {target} HTTP/1.0\r\nHost: docker\r\n\r\n".encode("ascii"))
             chunks = []
             while True:
+                left = ends - time.monotonic()
+                if left <= 0:
+                    raise socket.timeout()
+                sock.settimeout(left)
                 chunk = sock.recv(262144)
                 if not chunk:
                     break
                 chunks.append(chunk)
         except socket.timeout as exc:
-            raise DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} "
-                                    f"within {self.timeout} s") from exc
+            raise DockerUnreachable(f"Docker daemon at {self.url} did not answer {what} {limit}") from exc
         except OSError as exc:
             raise DockerUnreachable(f"cannot connect to the Docker daemon at {self.url}: "
                                     f"{connection_reason(exc)}") from exc
@@ -70,11 +79,12 @@ class DockerSocket:
             raise ContainerNotFound(f"{what}: {reason}", reason=reason)
         if status >= 300:
             reason = _message(body) or f"HTTP {status}"
-            raise DockerError(f"Docker daemon at {self.url}: {what}: {reason}", reason=reason)
+            error = ContainerNotRunning if status == 409 and "is not running" in reason else DockerRefused
+            raise error(f"Docker daemon at {self.url}: {what}: {reason}", reason=reason)
         try:
             return json.loads(body)
         except ValueError:
-            raise DockerError(f"Docker daemon at {self.url}: {what}: not a JSON answer") from None
+            raise DockerRefused(f"Docker daemon at {self.url}: {what}: not a JSON answer") from None
 
     def containers(self, all=False):
         """GET /containers/json, newest first as the API returns them."""

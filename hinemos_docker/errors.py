@@ -24,11 +24,26 @@ class HinemosDockerError(Exception):
 
 
 class UsageError(HinemosDockerError):
-    """Bad or conflicting command-line options."""
+    """Bad or conflicting command-line options (only the command line: run-time facts have their
+    own classes)."""
+
+
+class RunTimeout(HinemosDockerError):
+    """The run did not end within its --run-timeout."""
+
+
+class Interrupted(BaseException):
+    """The script received SIGTERM, SIGINT or SIGHUP; like KeyboardInterrupt, it is no ordinary
+    error (every cleanup runs), and the exit code is the shell's 128 + signal number."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
 
 
 class DockerError(HinemosDockerError):
-    """The Docker Engine API answered with an error; `reason` is the daemon's own words."""
+    """Something went wrong with the Docker daemon; `reason` is the daemon's own words if any."""
 
     def __init__(self, message, reason=None):
         super().__init__(message)
@@ -36,11 +51,36 @@ class DockerError(HinemosDockerError):
 
 
 class DockerUnreachable(DockerError):
-    """The Docker daemon could not be reached (refused, timeout, unknown host, TLS)."""
+    """The Docker daemon could not be reached, or did not answer in time (refused, timeout,
+    unknown host, TLS)."""
 
 
-class ContainerNotFound(DockerError):
-    """A container named on the command line, or needed mid-run, does not exist."""
+class DockerRefused(DockerError):
+    """The daemon answered, with an error status (or an answer that is not the API's)."""
+
+
+class ContainerNotFound(DockerRefused):
+    """A container named on the command line, or needed mid-run, does not exist (404)."""
+
+
+class ContainerNotRunning(DockerRefused):
+    """The daemon's 409 for a container that is not running (it stopped after the listing)."""
+
+
+class AmbiguousContainer(HinemosDockerError):
+    """-c/-n matches several containers where the script acts on exactly one."""
+
+
+class WrongContainerState(HinemosDockerError):
+    """The chosen container is not in the state the script needs (a command needs it running)."""
+
+
+class NotSupported(HinemosDockerError):
+    """The Docker host cannot give what was asked for (e.g. per-CPU usage under cgroup v2)."""
+
+
+class TlsFileError(HinemosDockerError):
+    """A TLS certificate or key file named by the options (or their defaults) is missing."""
 
 
 class CommandNotStarted(HinemosDockerError):
@@ -52,11 +92,21 @@ class CommandNotStarted(HinemosDockerError):
 
 
 class LocalFileError(HinemosDockerError):
-    """A local file or directory (a download destination, the event LOGFILE) cannot be created or written."""
+    """A local file or directory (a download destination, the event LOGFILE, the password file)
+    cannot be created, written or read, or is not safe to use."""
 
 
 class HinemosError(HinemosDockerError):
     """The Hinemos manager could not be reached or answered with an HTTP error."""
+
+
+class HinemosUnreachable(HinemosError):
+    """The manager could not be reached, or did not answer in time (refused, timeout, TLS)."""
+
+
+class HinemosRefused(HinemosError):
+    """The manager answered with something we must not use (a redirect elsewhere, a reply over
+    the size limit, an HTTP error)."""
 
 
 class HinemosFault(HinemosError):
@@ -101,10 +151,21 @@ class ManagerInternalError(HinemosFault):
     """HinemosUnknown: the manager failed inside (REST: 500)."""
 
 
+class SettingDuplicate(HinemosFault):
+    """A monitor setting or jobunit with that ID exists already (REST: 409)."""
+
+
+class SettingNotFound(HinemosFault):
+    """No monitor setting, job or notification with that ID (REST: 404)."""
+
+
 FAULTS = {"FacilityDuplicate": FacilityDuplicate, "FacilityNotFound": FacilityNotFound,
           "InvalidSetting": InvalidSetting, "UsedFacility": UsedFacility,
           "InvalidUserPass": InvalidCredentials, "InvalidRole": MissingPrivilege,
-          "ObjectPrivilege_InvalidRole": MissingPrivilege, "HinemosUnknown": ManagerInternalError}
+          "ObjectPrivilege_InvalidRole": MissingPrivilege, "HinemosUnknown": ManagerInternalError,
+          "MonitorDuplicate": SettingDuplicate, "JobMasterDuplicate": SettingDuplicate,
+          "MonitorNotFound": SettingNotFound, "JobMasterNotFound": SettingNotFound,
+          "NotifyNotFound": SettingNotFound, "JobInvalid": InvalidSetting}
 
 
 def fault(name, message, url=None):

@@ -74,6 +74,18 @@ def event_key(event):
                      actor.get("ID") or event.get("id") or ""))
 
 
+def parse_state(data):
+    """The kept window {"daemon": ID, "until": ns, "boundary": [event keys]}; ValueError otherwise."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    until, boundary = data.get("until"), data.get("boundary")
+    if not isinstance(until, int) or isinstance(until, bool) or not isinstance(data.get("daemon"), str):
+        raise ValueError("no event window")
+    if not isinstance(boundary, list) or not all(isinstance(key, str) for key in boundary):
+        raise ValueError("the window's boundary is not a list of event keys")
+    return data
+
+
 def plan_window(previous, daemon_id, now_ns):
     """(Window of this run, a note to warn about or None) from the previous run's state."""
     first = Window(now_ns - FIRST_RUN_NS, now_ns)

@@ -1,7 +1,8 @@
 """The repository client the sync uses, whichever API the manager speaks: connect() chooses the
 transport (SOAP for Hinemos 5.x/6.x, REST for 7.x, which has no SOAP repository endpoint) and
 returns a client with the RepositoryClient interface below; both transports send through one
-manager_http.ManagerHttp.
+manager_http.ManagerHttp. connect_settings() does the same for the monitor and job settings
+(SettingDockerAdd.py).
 
 With `api="auto"` it probes: a 7.x manager answers the REST health check without a token, a 6.x
 manager has no /HinemosWeb context at all (docs/hinemos-versions.md). The probe is one GET; a manager
@@ -55,14 +56,12 @@ class RepositoryClient(Protocol):
         is thread-safe (REST), a new connection where it is not (a suds client is not)."""
 
 
-def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT):
+def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT, http=None):
     """A RepositoryClient of the manager at `manager_url` (a manager_url.ManagerUrl), logged in
-    where the API has a login; `api` is one of manager_url.APIS: "soap", "rest" or "auto" (probe)."""
-    http = ManagerHttp(manager_url.root, timeout)
-    if api == "auto":
-        from .hinemos_rest import is_rest_api
-        api = "rest" if is_rest_api(http, manager_url.rest_base) else "soap"
-    if api == "rest":
+    where the API has a login; `api` is one of manager_url.APIS: "soap", "rest" or "auto" (probe).
+    Every request goes through `http` (a manager_http.ManagerHttp; default: one with `timeout`)."""
+    http = http or ManagerHttp(manager_url.root, timeout)
+    if api_of(http, manager_url, api) == "rest":
         from .hinemos_rest import RestRepositoryClient
         return RestRepositoryClient(manager_url.rest_base, user, password, http)
     from .hinemos_ws import SoapRepositoryClient
@@ -93,3 +92,20 @@ def read_nodes(client, facility_ids, max_in_flight):
             if worker is not client:
                 client.calls.update(worker.calls)
                 worker.close()
+def connect_settings(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT, http=None):
+    """The monitor and job settings of the same manager, chosen the same way: a SoapSettings
+    (hinemos_settings_ws) or a logged-in RestSettings (hinemos_settings_rest)."""
+    http = http or ManagerHttp(manager_url.root, timeout)
+    if api_of(http, manager_url, api) == "rest":
+        from .hinemos_settings_rest import RestSettings
+        return RestSettings(manager_url.rest_base, user, password, http)
+    from .hinemos_settings_ws import SoapSettings
+    return SoapSettings(manager_url.soap_base, user, password, http)
+
+
+def api_of(http, manager_url, api):
+    """"soap" or "rest": `api` when it names one, else what the manager answers to the probe."""
+    if api != "auto":
+        return api
+    from .hinemos_rest import is_rest_api
+    return "rest" if is_rest_api(http, manager_url.rest_base) else "soap"

@@ -72,7 +72,8 @@ def error_of(status, body, base_url, url):
     body = body if isinstance(body, dict) else {}
     java_class = str(body.get("exception") or "")
     name = java_class[len(FAULT_PACKAGE):] if java_class.startswith(FAULT_PACKAGE) else None
-    if status in (404, 405, 406, 415) and name != "FacilityNotFound":
+    # JAX-RS' own 404 names no class of a missing object (FacilityNotFound, MonitorNotFound, ...)
+    if status in (404, 405, 406, 415) and name in (None, "HinemosUnknown", "UrlNotFound"):
         return HinemosError(f"the Hinemos manager at {url} has no such REST API (HTTP {status})")
     if name is None and status not in STATUS_FAULTS:
         return HinemosError(f"the Hinemos manager at {url} answered HTTP {status}")

@@ -1,9 +1,10 @@
-"""Client edge of the Hinemos manager's RepositoryEndpoint: the only module that imports suds.
+"""Client edge of the Hinemos manager's SOAP endpoints (RepositoryEndpoint here, the settings
+endpoints in hinemos_settings_ws): the only module that imports suds.
 
 The SOAP transport of the repository client (Hinemos 5.x/6.x; hinemos_manager.py chooses it).
 Scripts import it lazily, so the monitors never pay for suds. Everything that crosses this edge is
 plain Python (dicts, lists, str, int, bool), never a suds object, and every failure is one of ours:
-SoapRepositoryClient.call() is the single choke point where SOAP faults become the errors.HinemosFault
+SoapClient.call() is the single choke point where SOAP faults become the errors.HinemosFault
 subclass of their class and transport trouble (refused, timeout, unknown host, HTTP errors, something
 that is not the endpoint) becomes errors.HinemosError naming the URL. Loading the WSDL goes through
 the same translation. HTTP goes through manager_http.ManagerHttp.
@@ -74,14 +75,18 @@ def _checked(reply):
     return reply.body
 
 
-class SoapRepositoryClient:
-    """suds client of <base_url>/RepositoryEndpoint, plus plain-data helpers for the repository sync."""
+class SoapClient:
+    """suds client of one endpoint, <base_url>/<ENDPOINT>; subclasses name the endpoint, its target
+    namespace and an operation only that endpoint has, and add plain-data helpers."""
 
+    ENDPOINT = "RepositoryEndpoint"
+    NAMESPACE = NS_REPOSITORY
+    PROBE_OPERATION = "getNode"
     api = "soap"
 
     def __init__(self, base_url, user, password, http):
         self.base_url = base_url.rstrip("/")
-        self.service_url = f"{self.base_url}/RepositoryEndpoint"
+        self.service_url = f"{self.base_url}/{self.ENDPOINT}"
         self.endpoint_url = f"{self.service_url}?wsdl"
         self.http = http
         self.calls = collections.Counter()
@@ -96,8 +101,9 @@ class SoapRepositoryClient:
             loading=True)
         operations = {name for service in self._suds.wsdl.services for port in service.ports
                       for name in port.methods}
-        if "getNode" not in operations:
-            raise HinemosError(f"{self.endpoint_url} is not a RepositoryEndpoint WSDL (no getNode operation)")
+        if self.PROBE_OPERATION not in operations:
+            raise HinemosError(f"{self.endpoint_url} is not a {self.ENDPOINT} WSDL "
+                               f"(no {self.PROBE_OPERATION} operation)")
 
     # -- the choke point -------------------------------------------------------------------------
 
@@ -130,7 +136,7 @@ class SoapRepositoryClient:
             if isinstance(status, tuple) and len(status) == 2 and isinstance(status[0], int):
                 raise self._unreachable(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
             if loading:  # suds found no usable service description there
-                raise HinemosError(f"{self.endpoint_url} is not a RepositoryEndpoint WSDL: {e}") from None
+                raise HinemosError(f"{self.endpoint_url} is not a {self.ENDPOINT} WSDL: {e}") from None
             raise
 
     def _unreachable(self, reason):
@@ -138,9 +144,10 @@ class SoapRepositoryClient:
 
     # -- building requests from the live WSDL ----------------------------------------------------
 
-    def _build(self, type_name, data, namespace=NS_REPOSITORY):
+    def _build(self, type_name, data, namespace=None):
         """The live schema's type as a dict for suds, in schema order: None values and keys the
         type does not have are left out (so 6.0/6.2 shape differences are harmless)."""
+        namespace = namespace or self.NAMESPACE
         built = {}
         for key, (child_type, child_ns, _) in self._children(type_name, namespace).items():
             value = data.get(key)
@@ -173,7 +180,7 @@ class SoapRepositoryClient:
             raise HinemosError(f"{self.endpoint_url} answered {operation} with malformed XML: {e}") from None
         body = root.find(f"{{{NS_SOAP}}}Body")
         wrapper = next(iter(body), None) if body is not None else None
-        fields = self._children(operation + "Response", NS_REPOSITORY)
+        fields = self._children(operation + "Response", self.NAMESPACE)
         if wrapper is None or "return" not in fields:
             return None
         return_type, return_ns, repeated = fields["return"]
@@ -185,8 +192,9 @@ class SoapRepositoryClient:
             return None
         declared = element.get(XSI_TYPE)
         if declared:
-            type_name, namespace = _local(declared), NS_REPOSITORY
-        if namespace == NS_XS or (type_name, namespace) not in self._suds.wsdl.schema.types:
+            type_name, namespace = _local(declared), self.NAMESPACE
+        schema_type = self._suds.wsdl.schema.types.get((type_name, namespace))
+        if namespace == NS_XS or schema_type is None or schema_type.enum():  # enum: a simple type
             return _simple(element.text or "", type_name)
         fields = self._children(type_name, namespace)
         value = {}
@@ -202,20 +210,21 @@ class SoapRepositoryClient:
                 value[name] = item
         return value
 
-    # -- plain-data helpers ----------------------------------------------------------------------
-
     def close(self):
         """End the connection (SOAP has no login to end)."""
         self.http.close()
 
     def for_worker(self):
         """A new client of the same endpoint: a suds client is not thread-safe."""
-        return SoapRepositoryClient(self.base_url, *self._credentials,
-                                    ManagerHttp(self.http.base_url, self.http.timeout))
+        return SoapRepositoryClient(self.base_url, *self._credentials, self.http.another())
 
     def echo(self, text):
         """echo: the manager answers 'text, text'."""
         return self.call("echo", text)
+
+
+class SoapRepositoryClient(SoapClient):
+    """The RepositoryEndpoint, with plain-data helpers for the repository sync."""
 
     def node(self, facility_id):
         """getNode as a dict keyed by the WSDL element names present; None if there is no such node."""
@@ -314,6 +323,11 @@ def _simple(text, type_name):
             return None
     if type_name == "boolean":
         return {"true": True, "1": True, "false": False, "0": False}.get(text.strip())
+    if type_name in ("double", "float"):
+        try:
+            return float(text)
+        except ValueError:
+            return None
     return text
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .containers import container_name, container_state, select, short_id
-from .errors import CommandNotStarted, ContainerNotFound, ExitCode, UsageError
+from .errors import AmbiguousContainer, CommandNotStarted, ContainerNotFound, ExitCode, UsageError
 
 # the one state each operation acts on (docs/rules.md#job-states); rm -f acts on every state
 TARGET_STATE = {"start": "exited", "stop": "running", "restart": "running", "rm": "exited"}
@@ -103,7 +103,7 @@ def select_one(containers, container_id=None, name=None):
     if len(chosen) > 1:
         what, value = _wanted(container_id, name)
         names = ", ".join(container_name(c) for c in chosen)
-        raise UsageError(f"{what} '{value}' matches {len(chosen)} containers ({names}); "
+        raise AmbiguousContainer(f"{what} '{value}' matches {len(chosen)} containers ({names}); "
                          "this script acts on exactly one")
     return chosen[0]
 
@@ -133,6 +133,25 @@ def exec_start_failure(message, exit_code=None):
     return (ExitCode.COMMAND_NOT_FOUND if not_found else ExitCode.COMMAND_NOT_EXECUTABLE), reason
 
 
+# The Exec API has no way to signal an exec; the job's command carries this variable (inherited by
+# every process it starts) so that a second exec can find and signal all of them by it
+EXEC_MARK_VARIABLE = "HINEMOS_DOCKER_JOB"
+
+
+def exec_mark(token):
+    """The environment entry that marks the processes of one command job."""
+    return f"{EXEC_MARK_VARIABLE}={token}"
+
+
+def signal_marked_vector(mark, signal_name):
+    """The exec command (busybox or coreutils sh) that sends `signal_name` to every process whose
+    environment holds `mark`; the signalling shell has no such variable, so it spares itself."""
+    script = ('for p in /proc/[0-9]*; do '
+              'tr "\\0" "\\n" < "$p/environ" 2>/dev/null | grep -qxF "$1" && kill -s "$2" "${p#/proc/}"; '
+              'done; exit 0')
+    return ["sh", "-c", script, "signal-job", mark, signal_name]
+
+
 def command_not_started(container, failure):
     """The error for a command the runtime refused to start: one line, the shell's exit code."""
     code, reason = failure
@@ -157,18 +176,41 @@ _TYPE_CHAR = {tarfile.DIRTYPE: "d", tarfile.SYMTYPE: "l", tarfile.LNKTYPE: "h",
               tarfile.CHRTYPE: "c", tarfile.BLKTYPE: "b", tarfile.FIFOTYPE: "p"}
 
 
+_NAME_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b",
+                 "\f": "\\f", "\v": "\\v"}
+
+
+def escaped_name(name):
+    """A member name as GNU tar lists it: a backslash or a control character as a C escape (`\\n`,
+    `\\177`), so that a file name in the container can never forge a line of the listing; the
+    Unicode line and paragraph separators are escaped too (`\\u2028`)."""
+    return "".join(_escaped_char(c) for c in name)
+
+
+def _escaped_char(c):
+    if c in _NAME_ESCAPES:
+        return _NAME_ESCAPES[c]
+    code = ord(c)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"\\{code:03o}"
+    if c in "\u2028\u2029":
+        return f"\\u{code:04x}"
+    return c
+
+
 def listing_line(member, tz=None):
     """`<mode> <uid>/<gid> <size> <YYYY-MM-DD HH:MM:SS> <name>` like `tar -tv --numeric-owner
-    --full-time`: directories end with '/', links show their target; times in `tz` (default local).
+    --full-time`: directories end with '/', links show their target, names escaped as tar does;
+    times in `tz` (default local).
     """
     # Docker's tar writer keeps the file-type bits in the mode, GNU tar does not: use the member type
     mode = _TYPE_CHAR.get(member.type, "-") + stat.filemode(member.mode & 0o7777)[1:]
     when = datetime.fromtimestamp(member.mtime, tz).strftime("%Y-%m-%d %H:%M:%S")
-    name = member.name
+    name = escaped_name(member.name)
     if member.isdir() and not name.endswith("/"):
         name += "/"
     if member.issym():
-        name += f" -> {member.linkname}"
+        name += f" -> {escaped_name(member.linkname)}"
     elif member.islnk():
-        name += f" link to {member.linkname}"
+        name += f" link to {escaped_name(member.linkname)}"
     return f"{mode} {member.uid}/{member.gid} {member.size} {when} {name}"

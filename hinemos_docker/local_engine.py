@@ -11,6 +11,7 @@ import os
 import time
 
 from . import cgroup_stats
+from .deadline import NO_DEADLINE
 from .docker_endpoint import endpoint_from_args, is_local
 from .docker_socket import DockerSocket
 from .parallel import per_container
@@ -106,10 +107,12 @@ class LocalEngine:
     # a second or more, a previous sample younger than this is not used and a second sample waits
     shortest_window_s = 1.0
 
-    def __init__(self, endpoint, timeout, cgroups):
+    def __init__(self, endpoint, timeout, cgroups, deadline=NO_DEADLINE, warn=None):
         self.endpoint = endpoint
         self.timeout = timeout
-        self.api = DockerSocket(endpoint, timeout)
+        self.deadline = deadline
+        self.warn = warn
+        self.api = DockerSocket(endpoint, timeout, deadline)
         self.url = self.api.url
         self.cgroups = cgroups
         self._network_modes = {}
@@ -151,7 +154,8 @@ class LocalEngine:
         if self._sdk_engine is None:
             from .docker_engine import MAX_PARALLEL_REQUESTS, DockerEngine
             self._sdk_engine = DockerEngine(self.endpoint, timeout=self.timeout,
-                                            pool_size=MAX_PARALLEL_REQUESTS)
+                                            pool_size=MAX_PARALLEL_REQUESTS, deadline=self.deadline,
+                                            warn=self.warn)
         return self._sdk_engine
 
 
@@ -164,4 +168,5 @@ def connect_for_counters(args, kinds):
     if cgroups is None:
         from .docker_engine import MAX_PARALLEL_REQUESTS, connect
         return connect(args, pool_size=MAX_PARALLEL_REQUESTS)
-    return LocalEngine(endpoint, args.docker_timeout, cgroups)
+    return LocalEngine(endpoint, args.docker_timeout, cgroups,
+                       deadline=getattr(args, "deadline", NO_DEADLINE), warn=getattr(args, "warn", None))

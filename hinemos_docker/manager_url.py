@@ -20,7 +20,7 @@ SOAP_CONTEXT = "/HinemosWS"
 REST_CONTEXT = "/HinemosWeb/api"
 SCHEMES = ("http", "https")
 APIS = ("auto", "soap", "rest")  # --hinemos-api: probe, or force one
-DEFAULT_TIMEOUT = 30.0  # seconds per call to the manager (--hinemos-timeout)
+DEFAULT_TIMEOUT = 10.0  # seconds per call to the manager (--hinemos-timeout), below the agent's 15 s
 _SOAP_TAIL = re.compile(r"(?i)/RepositoryEndpoint/?$")
 _REST_TAIL = re.compile(r"/HinemosWeb(/api)?/?$")
 

@@ -85,6 +85,36 @@ CATALOGUE = {
                        "[skip] No node is registered (RepositoryDockerNodeAdd.py registers it)."),
     "not_own_node": ("[skip] {host} のコンテナノードではありません (DOCKER_HOST: {value})",
                      "[skip] Not a container node of {host} (DOCKER_HOST: {value})."),
+    # SettingDockerAdd: monitor and job settings
+    "setting_checking_notifications": ("通知IDを確認します: {ids}", "Checking notification IDs: {ids}"),
+    "setting_notification_missing": (
+        "通知ID {id} が Hinemos マネージャに存在しません。先に通知 {id} (イベント通知など) を作成するか、"
+        "--notify-id で既存の通知IDを指定してください。",
+        "notification ID {id} does not exist in the Hinemos manager: create the notification {id} "
+        "first (e.g. an event notification), or name an existing one with --notify-id."),
+    "setting_scope_missing": (
+        "スコープ {id} が Hinemos マネージャに存在しません。"
+        "先に RepositoryDockerNodeAdd.py を実行してください (スコープを作成します)。",
+        "scope {id} does not exist in the Hinemos manager: run RepositoryDockerNodeAdd.py first "
+        "(it creates the scope)."),
+    "setting_node_missing": (
+        "ノード {id} が Hinemos マネージャに存在しません。コマンドを実行するノードを登録するか、"
+        "--exec-node で指定してください。",
+        "node {id} does not exist in the Hinemos manager: register the node whose agent runs the "
+        "commands, or name it with --exec-node."),
+    # {what} is one of the setting_kind_* messages
+    "setting_kind_monitor": ("監視設定", "monitor setting"),
+    "setting_kind_jobunit": ("ジョブユニット", "jobunit"),
+    "setting_kind_job": ("ジョブ", "job"),
+    "setting_create": ("{what} {id} を作成します。", "Creating {what} {id}."),
+    "setting_same": ("{what} {id} は既に存在します。[skip]", "Already exists: {what} {id}. [skip]"),
+    "setting_differs": ("[skip] {what} {id} はこのコマンドの設定と異なります ({fields})。"
+                        "置き換えるには --replace を指定します。",
+                        "[skip] The {what} {id} differs from this command's setting ({fields}); "
+                        "--replace replaces it."),
+    "setting_replace": ("{what} {id} を置き換えます ({fields})。", "Replacing {what} {id} ({fields})."),
+    "setting_dry_run": ("--dry-run: Hinemos マネージャの設定は変更していません。",
+                        "--dry-run: nothing was changed in the Hinemos manager."),
 }
 
 
@@ -95,8 +125,10 @@ class Message(NamedTuple):
     args: tuple = ()
 
     def render(self, japanese):
-        """The line in Japanese or English; lists print as Python 3 reprs."""
-        return CATALOGUE[self.key][0 if japanese else 1].format(**dict(self.args))
+        """The line in Japanese or English; lists print as Python 3 reprs; an argument that is
+        itself a Message is rendered in the same language."""
+        args = {k: v.render(japanese) if isinstance(v, Message) else v for k, v in self.args}
+        return CATALOGUE[self.key][0 if japanese else 1].format(**args)
 
 
 def message(key, **args):

@@ -27,6 +27,7 @@ SCRIPTS = {
     "MonitorDockerContainerResourceDisk": "hinemos_docker.commands.disk",
     "MonitorDockerContainerResourceNetwork": "hinemos_docker.commands.network",
     "MonitorDockerContainerProcess": "hinemos_docker.commands.process",
+    "SettingDockerAdd": "hinemos_docker.commands.settings",
 }
 
 

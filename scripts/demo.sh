@@ -70,7 +70,7 @@ cleanup() {
 start_sandbox() {
     local version=$1 out=$WORK/sandbox-$1.out pid
     "$PY" -m hinemos_docker.sandbox --port 0 --version "$version" --data "$WORK/repository-$version.json" \
-        >"$out" 2>"$out.err" &
+        --notification EVENT_FOR_POLLING >"$out" 2>"$out.err" &
     pid=$!
     SANDBOX_PIDS+=("$pid")
     URL=$(first_line "$out" "$pid" "the stand-in")
@@ -79,7 +79,8 @@ start_sandbox() {
 
 # manager ACTION: on the manager at $URL, through the suite's repository client (either API):
 # "scopes" makes what an operator made beforehand (web1 and web2 exist, web3 does not: the manual's
-# example), "tree" prints the scope tree
+# example; and the manager server's own node, which runs the monitors' commands), "tree" prints the
+# scope tree
 manager() {
     "$PY" - "$URL" "$1" <<'EOF'
 import sys
@@ -98,6 +99,10 @@ try:
         for scope in ("web1", "web2"):
             client.add_scope("", scope, scope)
             print(f"scope {scope} created")
+        client.add_node({"facilityId": "manager_server", "facilityName": "manager_server", "facilityType": 1,
+                         "platformFamily": "LINUX", "ipAddressVersion": 4, "ipAddressV4": "127.0.0.1",
+                         "nodeName": "manager_server", "ownerRoleId": "ALL_USERS"})
+        print("node manager_server created")
     else:
         for top in client.facility_tree()["children"]:
             show(top, 0)
@@ -173,6 +178,12 @@ echo "$(grep -c '^Completed\.$' "$WORK/cron.log") of 6 steps completed;" \
     "nodes of demo containers created or assigned: $(grep -cE '^(Creating|Assigning) docker_host[12]-demo_.\.$' \
     "$WORK/cron.log" || true)"
 
+log "SettingDockerAdd.py: the manual's monitor settings and a jobunit of command jobs for demo_A"
+script SettingDockerAdd.py -m "$URL" --job-host 127.0.0.1 --job-container demo_A
+log "SettingDockerAdd.py again: nothing to do"
+script SettingDockerAdd.py -m "$URL" --job-host 127.0.0.1 --job-container demo_A | grep -c '\[skip\]$' |
+    sed 's/$/ settings already registered, none changed/'
+
 log "the Hinemos scope tree (リポジトリ[スコープ]ビュー)"
 manager tree
 
@@ -181,6 +192,7 @@ start_sandbox 6.2
 manager scopes
 script RepositoryDockerNodeAdd.py -i 127.0.0.1 -f "$HOST1" -m "$URL/"
 script RepositoryDockerNodeUpdate.py -i 127.0.0.1 -f "$HOST1" -m "$URL/"
+script SettingDockerAdd.py -m "$URL/" | grep -c '^Creating monitor setting' | sed 's/$/ monitor settings created over SOAP/'
 manager tree
 
 log "monitors on the demo containers"
@@ -195,8 +207,8 @@ script MonitorDockerContainerProcess.py -i 127.0.0.1 -n demo_A -prog httpd
 echo "\$ MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s 127.0.0.1:${HD_SYSLOG_PORT:-15514}"
 script MonitorDockerContainerStatus.py -i 127.0.0.1 -n 'demo_*' -s "127.0.0.1:${HD_SYSLOG_PORT:-15514}"
 
-log "what a real Hinemos manager notifies (the stand-in's receiving side, the manual's settings)"
-# the receiving side reads the repository the 7.1 stand-in keeps in its data file
+log "what a real Hinemos manager notifies (the stand-in's receiving side, with the settings registered above)"
+# the receiving side reads the repository and the settings the 7.1 stand-in keeps in its data file
 "$PY" -m hinemos_docker.sandbox.receiving syslog --data "$WORK/repository-7.1.json" >"$WORK/receiver.out" \
     2>"$WORK/receiver.out.err" &
 RECEIVER_PID=$!
@@ -210,16 +222,16 @@ wait "$RECEIVER_PID" 2>/dev/null || true
 echo "notifications (demo_C is stopped: its node is unmanaged, so the message goes to the Docker host nodes,"
 echo "which share the IP 127.0.0.1 here; running containers are normal and not notified):"
 tail -n +2 "$WORK/receiver.out"
-echo "(the manual's CONTAINER_EVENT pattern .* takes the state message too; the README's"
-echo " 'hinemos_docker: \{.*' keeps it to Docker events)"
+echo "(CONTAINER_EVENT as registered, 'hinemos_docker: \{.*', takes Docker events only; the manual's .* would"
+echo " notify the state messages as events too)"
 echo
 echo "custom monitor CONTAINER_CPU on node $HOST1 (info 0-80, warning 80-90, agent buffer 512 bytes):"
 echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu | judge"
 script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'demo_*' -k demo_cpu --state-dir "$WORK" |
-    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1"
+    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1" --data "$WORK/repository-7.1.json"
 echo "\$ MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'nothing_runs_*' -k demo_none | judge"
 script MonitorDockerContainerResourceCpu.py -i 127.0.0.1 -n 'nothing_runs_*' -k demo_none --state-dir "$WORK" |
-    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1"
+    "$PY" -m hinemos_docker.sandbox.receiving judge CONTAINER_CPU "$HOST1" --data "$WORK/repository-7.1.json"
 echo "(empty stdout would have been UNKNOWN every interval; the (none) line keeps the monitor quiet)"
 
 log "clean-up: demo containers removed, stand-ins stopped"

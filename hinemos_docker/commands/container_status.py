@@ -62,7 +62,7 @@ COMMAND = cli.Command(
                 "'<id12> <state>' per container (state running, paused, restarting or exited; "
                 "HOSTNAME = the 12-character container ID when running, else the Docker host of -i) "
                 "and the line 'YYYY-MM-DD HH:MM:SS <id12> <state>' on stdout.",
-    options=[cli.docker_options, cli.container_options, partial(cli.syslog_options, required=True),
-             _hostname_option],
+    options=[cli.docker_options, cli.container_options, cli.run_timeout_option,
+             partial(cli.syslog_options, required=True), _hostname_option],
     main=main,
 )

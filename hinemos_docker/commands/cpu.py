@@ -6,7 +6,7 @@ import dataclasses
 import time
 
 from .. import cli, metrics
-from ..errors import UsageError
+from ..errors import NotSupported, UsageError
 from ..output import percent
 from . import emit_measurements, or_none, rates
 
@@ -47,7 +47,7 @@ def container_measurements(console, intervals, mode, with_host):
         before, after = interval.before, interval.after
         if mode == "core":
             if after.percpu is None:
-                raise UsageError("the Docker host uses cgroup v2, which reports no per-CPU usage: "
+                raise NotSupported("the Docker host uses cgroup v2, which reports no per-CPU usage: "
                                  "--core is not available there (use --all)")
             values = metrics.cpu_percent_per_core(before, after)
             if values is None:
@@ -100,7 +100,7 @@ def main(args, console):
                                [KEY])
         extra = {}
         if args.with_host:
-            host_value, extra[STATE_HOST] = host_usage(args, console, state.previous.get(STATE_HOST),
+            host_value, extra[STATE_HOST] = host_usage(args, console, (state.previous or {}).get(STATE_HOST),
                                                        host_first, host_first_at)
             if host_value is not None:
                 measurements.append(percent(HOST_KEY, host_value))
@@ -116,6 +116,7 @@ COMMAND = cli.Command(
                 "against the previous run's sample kept under -k (a first run samples twice, ~1 s "
                 "apart). 100 means one core fully busy; --with-host rescales to the whole host.",
     options=[cli.docker_options, cli.counter_source_options, cli.container_options, cli.state_options,
+             cli.run_timeout_option,
              cli.snmp_options, _mode_options],
     main=main,
 )

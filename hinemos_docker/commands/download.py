@@ -33,13 +33,13 @@ def _make_directory(destination):
         raise LocalFileError(f"cannot create DESTINATION {destination}: {exc.strerror}") from None
 
 
-def write_atomically(path, chunks):
+def write_atomically(path, chunks, mode=cli.DEFAULT_FILE_MODE):
     """Write the chunks to `path` through a temporary file in the same directory, then rename."""
     directory, name = os.path.split(path)
     temporary = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.part")
     try:
-        # 0o666 and the umask, like any file the user creates (mkstemp would force 0600)
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        # `mode` and the umask: an archive may hold the container's secrets (default 0600)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
     except OSError as exc:
         raise LocalFileError(f"cannot write in {directory or '.'}: {exc.strerror}") from None
     try:
@@ -79,7 +79,7 @@ def main(args, console):
                                 f"{name}: {exc.reason}", reason=exc.reason) from None
     path = os.path.join(args.destination, jobs.archive_name(name, source))
     _make_directory(args.destination)
-    write_atomically(path, chunks)
+    write_atomically(path, chunks, args.file_mode)
     console.print(path)
     for member in _members(path):
         console.print(jobs.listing_line(member))
@@ -90,7 +90,7 @@ COMMAND = cli.Command(
     prog="FileDockerContainerDownload.py",
     description="Download SOURCE of one container as a tar archive into the local directory "
                 "DESTINATION (owner, group and permissions kept), for a Hinemos command job.",
-    options=[cli.docker_options, cli.required_container_options, _download_options],
+    options=[cli.docker_options, cli.required_container_options, cli.file_mode_option, _download_options],
     main=main,
     epilog="output: the path of DESTINATION/<container name><SOURCE with '/' as '_'>.tar, then one "
            "line per archive member: <mode> <uid>/<gid> <size> <YYYY-MM-DD HH:MM:SS> <name>\n"

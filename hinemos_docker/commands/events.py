@@ -4,13 +4,15 @@ appended to a file (docs/rules.md#event-window, docs/rules.md#event-lines).
 The window under -k advances only after every destination took every event: a run that fails
 exits 1 and the next run reads the same events again (none is lost).
 """
+import errno
 import os
+import stat
 import time
 from contextlib import ExitStack
 
 from .. import cli, events, syslog, syslog_format
 from ..errors import LocalFileError, UsageError
-from ..state import StateFile
+from ..state import open_state
 
 
 def _logfile_option(parser):
@@ -20,20 +22,28 @@ def _logfile_option(parser):
 
 
 class LogFile:
-    """LOGFILE opened for appending before anything is sent; lines reach the disk on write()."""
+    """LOGFILE opened for appending before anything is sent (created with --file-mode); lines
+    reach the disk on write(). Any file that takes writes will do: /dev/null, a FIFO with a reader,
+    a terminal."""
 
-    def __init__(self, path):
+    def __init__(self, path, mode=cli.DEFAULT_FILE_MODE):
         self.path = path
         try:
-            self.handle = open(path, "a", encoding="utf-8")
+            # without blocking: a FIFO nobody reads is an error, not a hang
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, mode)
         except OSError as exc:
-            raise LocalFileError(f"cannot write LOGFILE {path}: {exc.strerror or exc}") from None
+            reason = "a FIFO that nobody reads" if exc.errno == errno.ENXIO else exc.strerror or exc
+            raise LocalFileError(f"cannot write LOGFILE {path}: {reason}") from None
+        os.set_blocking(fd, True)
+        self.regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        self.handle = os.fdopen(fd, "a", encoding="utf-8")
 
     def write(self, lines):
         try:
             self.handle.write("".join(f"{line}\n" for line in lines))
             self.handle.flush()
-            os.fsync(self.handle.fileno())
+            if self.regular:  # a device or a FIFO has no disk to reach (fsync fails there)
+                os.fsync(self.handle.fileno())
         except OSError as exc:
             raise LocalFileError(f"cannot write LOGFILE {self.path}: {exc.strerror or exc}") from None
 
@@ -60,7 +70,7 @@ def deliver(args, lines, messages, warn):
     """Open every destination first (nothing is sent if one is unusable), then send the syslog
     messages, then append the lines to the file."""
     with ExitStack() as stack:
-        logfile = LogFile(args.logfile) if args.logfile else None
+        logfile = LogFile(args.logfile, args.file_mode) if args.logfile else None
         if logfile:
             stack.callback(logfile.close)
         if args.syslog:
@@ -77,7 +87,7 @@ def main(args, console):
     hostname = events.syslog_hostname(args.docker_ip, engine.endpoint.base_url)
     if args.syslog:
         syslog_format.check_hostname(hostname)
-    with StateFile(args.key_id, cli.state_dir(args), console.warn) as state:
+    with open_state(args, console, events.parse_state) as state:
         window, returned, daemon_id = read_window(engine, state.previous, console.warn)
         fresh = events.new_events(returned, window)
         lines = [events.event_line(e, hostname) for e in fresh]
@@ -93,7 +103,8 @@ COMMAND = cli.Command(
     description="Docker events of one host for a Hinemos system-log monitor: every event since the "
                 "previous run (kept under -k; the last 300 s on a first run), sent as syslog "
                 "(HOSTNAME = the -i host) and/or appended to LOGFILE, each exactly once.",
-    options=[cli.docker_options, cli.state_options, cli.syslog_options, _logfile_option],
+    options=[cli.docker_options, cli.state_options, cli.run_timeout_option, cli.syslog_options,
+             _logfile_option, cli.file_mode_option],
     main=main,
     epilog="lines (LOGFILE and stdout): YYYY-MM-DD HH:MM:SS <-i host> <event as compact JSON>",
 )

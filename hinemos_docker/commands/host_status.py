@@ -44,6 +44,6 @@ COMMAND = cli.Command(
     prog="MonitorDockerHostStatus.py",
     description="Docker host state for a Hinemos custom monitor: daemon alive (--status, default), "
                 "containers per state (--count) or disk usage in bytes (--size).",
-    options=[cli.docker_options, _mode_options],
+    options=[cli.docker_options, cli.run_timeout_option, _mode_options],
     main=main,
 )

@@ -1,7 +1,7 @@
 """JobDockerContainerStart/Stop/Restart/Rm.py: operate on the containers -c/-n select, one line
 per container, exit 0, 9 or 1 (docs/rules.md#job-lines, docs/rules.md#job-states)."""
 from .. import cli, jobs
-from ..errors import DockerError, DockerUnreachable
+from ..errors import DockerRefused
 
 DEFAULT_WAIT = 10  # seconds, Docker's own default (docs/rules.md#job-wait)
 
@@ -45,9 +45,7 @@ def _result(operation, engine, container, args):
         return decided
     try:
         _act(operation, engine, container, args)
-    except DockerUnreachable:
-        raise
-    except DockerError as exc:
+    except DockerRefused as exc:
         return jobs.failed(container, exc.reason)
     return jobs.succeeded(container)
 

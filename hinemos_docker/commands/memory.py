@@ -91,7 +91,8 @@ COMMAND = cli.Command(
                 f"`{KEY_PREFIX}:<container ID>,<percent>`: rss relative to the host's memory (default) "
                 "or to the container's limit (--container), plus the host excluding the containers "
                 "(--with-host), or the raw memory figures (--all).",
-    options=[cli.docker_options, cli.counter_source_options, cli.container_options, cli.snmp_options,
+    options=[cli.docker_options, cli.counter_source_options, cli.container_options, cli.run_timeout_option,
+             cli.snmp_options,
              _mode_options],
     main=main,
     epilog="output: one line per running container, in the daemon's order, e.g. "

@@ -1,7 +1,7 @@
 """MonitorDockerContainerProcess.py: number of processes matching a pattern in each running
 container (docs/rules.md#process-count)."""
 from .. import cli
-from ..errors import DockerError
+from ..errors import ContainerNotRunning
 from ..output import count
 from ..process import ALL_PROCESSES, count_processes, process_key, process_pattern
 from . import emit_measurements, or_none, selected_running
@@ -23,10 +23,8 @@ def top_if_running(engine):
     def top(container_id):
         try:
             return engine.top(container_id)
-        except DockerError as exc:
-            if "is not running" in exc.reason:  # stopped between listing and top: skipped
-                return None
-            raise
+        except ContainerNotRunning:  # stopped between listing and top: skipped
+            return None
     return top
 
 
@@ -46,7 +44,7 @@ COMMAND = cli.Command(
     prog="MonitorDockerContainerProcess.py",
     description="Number of processes in each running Docker container whose command line matches "
                 "a regular expression, as Hinemos custom-monitor lines `PROG:<container ID>,<count>`.",
-    options=[cli.docker_options, cli.container_options, _pattern_options],
+    options=[cli.docker_options, cli.container_options, cli.run_timeout_option, _pattern_options],
     main=main,
     epilog="output: one line per running container, in the daemon's order, e.g. httpd:4dfd0a12b9de,4\n"
            "exit status: 0 normal (also when a named container is stopped: no line), 1 abnormal "

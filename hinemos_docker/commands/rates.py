@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass
 
 from .. import cgroup_stats, cli, containers, metrics
-from ..errors import DockerError
+from ..errors import DockerRefused
 from ..output import Measurement
-from ..state import StateFile
+from ..state import open_state as open_state_file
 from . import emit_measurements, or_none, selected_running
 
 STATE_CONTAINERS = "containers"
@@ -46,17 +46,26 @@ def samples_of(engine, container_ids):
         try:
             sample = metrics.sample_from_stats(stats)
         except ValueError as exc:
-            raise DockerError(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
+            raise DockerRefused(f"Docker daemon at {engine.url}: stats {container_id[:12]}: {exc}") from None
         if sample is not None:
             samples[container_id] = sample
     return samples
 
 
+def parse_state(data):
+    """The kept data of a rate monitor, {"containers": {id: sample}, ...}; ValueError otherwise
+    (a single entry that is not a sample is only measured afresh)."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    kept = data.get(STATE_CONTAINERS, {})
+    if not isinstance(kept, dict) or not all(isinstance(sample, dict) for sample in kept.values()):
+        raise ValueError(f"'{STATE_CONTAINERS}' is not a map of samples")
+    return data
+
+
 def previous_samples(state):
     """{id: Sample} kept by the previous run; entries that are not samples are ignored."""
-    kept = state.previous.get(STATE_CONTAINERS)
-    if not isinstance(kept, dict):
-        return {}
+    kept = (state.previous or {}).get(STATE_CONTAINERS, {})
     samples = {cid: metrics.sample_from_state(data) for cid, data in kept.items()}
     return {cid: sample for cid, sample in samples.items() if sample is not None}
 
@@ -105,7 +114,7 @@ def state_data(intervals, **extra):
 
 def open_state(args, console):
     """The locked -k state file (use with `with`)."""
-    return StateFile(args.key_id, cli.state_dir(args), console.warn)
+    return open_state_file(args, console, parse_state)
 
 
 def container_intervals(args, state):
@@ -153,6 +162,7 @@ def rate_command(prog, description, value_options, counters):
     return cli.Command(
         prog=prog, description=description,
         options=[cli.docker_options, cli.counter_source_options, cli.container_options, cli.state_options,
+                 cli.run_timeout_option,
                  value_options],
         main=lambda args, console: run_rate_monitor(args, console, counters(args)),
     )

@@ -46,6 +46,7 @@ def _sync(action):
         from ..docker_engine import connect as connect_docker
         from ..hinemos_manager import connect as connect_manager
         from ..hinemos_manager import read_nodes
+        from ..manager_http import from_args as manager_http
         japanese = messages.is_japanese()
 
         def say(line):
@@ -55,7 +56,7 @@ def _sync(action):
         user, password = cli.hinemos_credentials(args)
         say(messages.message("logging_in"))
         client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
-                                 timeout=args.hinemos_timeout)
+                                 http=manager_http(args))
         try:
             say(messages.message("endpoint", url=client.endpoint_url))
             say(messages.message("username", user=user))
@@ -78,7 +79,7 @@ def _sync(action):
     return main
 
 
-OPTIONS = [cli.docker_options, cli.hinemos_options, cli.host_facility_option]
+OPTIONS = [cli.docker_options, cli.hinemos_options, cli.manager_reads_option, cli.host_facility_option]
 
 # ---- one run for many hosts (the cron wrapper's) ------------------------------------------------
 
@@ -125,6 +126,7 @@ def _read_run(args, user, password):
 
     from ..hinemos_manager import connect as connect_manager
     from ..hinemos_manager import read_nodes
+    from ..manager_http import from_args as manager_http
     client = repo = None
     try:
         with ThreadPoolExecutor(max_workers=min(len(args.hosts), args.hosts_in_flight)) as pool:
@@ -132,7 +134,7 @@ def _read_run(args, user, password):
             listings = [pool.submit(_listing, args, ip, fid, now) for ip, fid in args.hosts]
             try:
                 client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
-                                         timeout=args.hinemos_timeout)
+                                         http=manager_http(args))
                 repo = repository.repository_from_tree(client.facility_tree())
             except HinemosDockerError as exc:
                 return client, repo, exc, [listing.result() for listing in listings]
@@ -232,6 +234,7 @@ SYNC = cli.Command(
                 "The repository is read once, the Docker hosts and the manager's nodes in parallel. A "
                 "failing step does not stop the others; each is reported on stderr as the wrapper "
                 "reports it.",
-    options=[_hosts_options, cli.docker_options, cli.hinemos_options], main=_sync_hosts,
+    options=[_hosts_options, cli.docker_options, cli.hinemos_options, cli.manager_reads_option],
+    main=_sync_hosts,
     epilog="Exit status: 0 when every step succeeded, 1 otherwise. -i is taken from each --host; the other "
            "Docker options apply to every host.", error_text=error_text)

@@ -6,6 +6,7 @@ so a caller that started it with --port 0 can read where it listens.
 """
 import argparse
 import signal
+import ssl
 import sys
 
 from ..cli import whole_number_of
@@ -28,14 +29,24 @@ def main(argv=None):
                         help="answer every call N ms after it arrives, calls in flight together waiting "
                              "together, as a manager across a network does (default 0)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")
+    parser.add_argument("--notification", action="append", default=[], metavar="NOTIFY_ID",
+                        help="an event notification the manager has (created if missing; repeatable), "
+                             "e.g. EVENT_FOR_POLLING, which the manual's monitor settings name")
+    parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
     args = parser.parse_args(argv)
     try:
         sandbox = Sandbox(port=args.port, data=args.data, version=args.version, user=args.user,
                           password=args.password, host=args.host, verbose=args.verbose,
-                          latency_ms=args.latency_ms)
-    except (OSError, StoreError, ValueError) as e:
+                          latency_ms=args.latency_ms, tls_cert=args.tls_cert,
+                          tls_key=args.tls_key or args.tls_cert)
+    except (OSError, StoreError, ValueError, ssl.SSLError) as e:
         print(f"hinemos-sandbox: cannot start: {e}", file=sys.stderr)
         return 1
+
+    for notify_id in args.notification:
+        if notify_id not in sandbox.settings.notifications:
+            sandbox.add_notification(notify_id)
 
     def stop(signum, frame):
         raise KeyboardInterrupt

@@ -11,7 +11,7 @@ import re
 import time
 from urllib.parse import parse_qs
 
-from . import rest_json
+from . import rest_json, settings_rest
 from .model import TYPE_NODE, Fault, JavaError
 from .repository import java
 from .tokens import DEFAULT_TOKEN_MINUTES, Tokens
@@ -31,7 +31,8 @@ REPOSITORY = "/RepositoryRestEndpoints/repository"
 FAULT_PACKAGE = "com.clustercontrol.fault."
 # HinemosRestExceptionMapper: exception class -> status (anything else: 500)
 FAULT_STATUS = {"FacilityDuplicate": 409, "FacilityNotFound": 404, "InvalidSetting": 400, "UsedFacility": 400,
-                "InvalidUserPass": 401, "InvalidRole": 403, "ObjectPrivilege_InvalidRole": 403}
+                "InvalidUserPass": 401, "InvalidRole": 403, "ObjectPrivilege_InvalidRole": 403,
+                **settings_rest.FAULT_STATUS}
 
 
 class RestError(Fault):
@@ -87,10 +88,22 @@ class RestApi:
             ("GET", rf"{REPOSITORY}/platform", "getPlatformList", True, None,
              lambda r: self.repository().get_platform_list()),
         ]
+        self.routes += [(method, settings_rest.pattern(path), operation, True, "MODIFY" if writes else None,
+                         self._settings_resource(handler))
+                        for method, path, operation, handler, writes in settings_rest.ROUTES]
         self.client_version = major
 
     def repository(self):
         return self.sandbox.repository
+
+    def _settings_resource(self, handler):
+        """A settings handler as a route function: the settings model, the path parameters, one
+        value per query name, the JSON body (None without one)."""
+        def resource(request):
+            body = request.json() if request.body else None
+            query = {name: values[-1] for name, values in request.query.items()}
+            return handler(self.sandbox.settings, request.params, query, body)
+        return resource
 
     # -- dispatch --------------------------------------------------------------------------------
 
@@ -291,6 +304,7 @@ class Request:
     """What a resource method reads: path parameters, query, headers, body, the date pattern."""
 
     def __init__(self, path_params, query, headers, body, date_pattern):
+        self.params = path_params
         self.fid = path_params.get("fid")
         self.query = query
         self.headers = headers

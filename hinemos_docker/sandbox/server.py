@@ -16,16 +16,20 @@ import collections
 import json
 import re
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from . import rest, soap, store, writes
 from .model import REST_VERSIONS, Fault, JavaError, is_rest, model_schema
 from .repository import Repository
+from .settings import SETTINGS_OPERATIONS, Settings
 
-ENDPOINT_PATH = "/HinemosWS/RepositoryEndpoint"
+SERVICE_PATH = "/HinemosWS/"
+ENDPOINT_PATH = SERVICE_PATH + "RepositoryEndpoint"
 _HOST_HEADER = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
 _BASE64_JUNK = re.compile(r"[^A-Za-z0-9+/]")
 # operation -> (function(repository, *args), whether it writes)
@@ -55,6 +59,51 @@ OPERATIONS = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP(S) server: TLS per connection when a certificate is given, and every open
+    connection closed on stop, as a manager that goes away closes its keep-alive connections."""
+
+    daemon_threads = True
+    # many clients connect at once under a bench; the default backlog of 5 would drop their SYNs
+    request_queue_size = 128
+
+    def __init__(self, address, handler, tls_context=None):
+        super().__init__(address, handler)
+        self.tls_context = tls_context
+        self.connections = set()
+        self.connections_lock = threading.Lock()
+
+    def get_request(self):
+        conn, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(conn)
+        return conn, address
+
+    def finish_request(self, request, client_address):
+        if self.tls_context is not None:
+            request.settimeout(10)  # a client that never finishes its handshake
+            try:
+                request = self.tls_context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return
+            request.settimeout(None)
+        super().finish_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        with self.connections_lock:
+            open_connections, self.connections = self.connections, set()
+        for conn in open_connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed by the client
+                pass
+
+
 def decode_basic(token):
     """commons-codec Base64.decodeBase64: both alphabets, characters outside them skipped, lenient padding."""
     text = _BASE64_JUNK.sub("", token.replace("-", "+").replace("_", "/"))
@@ -65,46 +114,21 @@ def decode_basic(token):
         return b""
 
 
-class _Server(ThreadingHTTPServer):
-    """The HTTP server, knowing its open connections so that stop() can close them as a stopped
-    manager does (clients keep connections alive between calls)."""
+class Endpoint(NamedTuple):
+    """One SOAP endpoint: its schema, its operations, and the model they work on ('repository' or
+    'settings', an attribute of the Sandbox)."""
 
-    daemon_threads = True
-    # many clients connect at once under a bench; the default backlog of 5 would drop their SYNs
-    request_queue_size = 128
-
-    def __init__(self, address, handler):
-        super().__init__(address, handler)
-        self.connections = set()
-        self.connections_lock = threading.Lock()
-
-    def get_request(self):
-        connection, address = super().get_request()
-        with self.connections_lock:
-            self.connections.add(connection)
-        return connection, address
-
-    def shutdown_request(self, request):
-        with self.connections_lock:
-            self.connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self):
-        with self.connections_lock:
-            connections, self.connections = self.connections, set()
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+    schema: soap.Schema
+    operations: dict
+    model: str
 
 
 class Sandbox:
-    """One stand-in manager: a repository, its data file, and an HTTP server on host:port."""
+    """One stand-in manager: a repository and settings, its data file, and an HTTP server on host:port."""
 
     def __init__(self, port=0, data=None, version="6.2", user="hinemos", password="hinemos",
                  host="127.0.0.1", verbose=False, token_minutes=rest.DEFAULT_TOKEN_MINUTES,
-                 latency_ms=0):
+                 latency_ms=0, tls_cert=None, tls_key=None):
         if latency_ms < 0:
             raise ValueError(f"latency must not be negative: {latency_ms} ms")
         if version not in versions():
@@ -120,16 +144,25 @@ class Sandbox:
         self.latency_s = latency_ms / 1000
         self.in_flight = self.in_flight_peak = 0
         self.lock = threading.RLock()
+        self.endpoints = {"RepositoryEndpoint": Endpoint(self.schema, OPERATIONS, "repository")}
+        for endpoint in soap.SETTINGS_WSDL.get(version, ()):
+            self.endpoints[endpoint] = Endpoint(soap.schema(version, endpoint), SETTINGS_OPERATIONS[endpoint],
+                                                "settings")
         state = store.load(data) if data is not None else None
-        self.repository = Repository(version, user, state)
-        self._saved = store.dump(self.repository.to_state())
+        self._load(state)
+        self._saved = store.dump(self._state())
         if data is not None and state is None:
             store.write(data, self._saved)  # a new data file holds the fresh repository at once
-        self.httpd = _Server((host, port), _Handler)
+        tls_context = None
+        if tls_cert is not None:  # HTTPS, as a manager behind a TLS front
+            tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls_context.load_cert_chain(tls_cert, tls_key)
+        self.httpd = _Server((host, port), _Handler, tls_context)
         self.httpd.sandbox = self
         bound_host, bound_port = self.httpd.server_address[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self.root_url = f"http://{shown}:{bound_port}"
+        self.scheme = "https" if tls_context is not None else "http"
+        self.root_url = f"{self.scheme}://{shown}:{bound_port}"
         # 7.x: the REST API; 5.x/6.x: the web services (RepositoryEndpoint below)
         self.base_url = self.root_url + (rest.API_PATH if self.rest else "/HinemosWS")
         self.endpoint_url = self.root_url + ENDPOINT_PATH
@@ -166,9 +199,9 @@ class Sandbox:
     # -- test and demo hooks (not part of the manager's contract) --------------------------------
 
     def reset(self):
-        """Back to a fresh manager's repository (built-in scopes only), persisted; counters cleared."""
+        """Back to a fresh manager (built-in scopes only, no settings), persisted; counters cleared."""
         with self.lock:
-            self.repository = Repository(self.version, self.user)
+            self._load(None)
             self._persist()
             self.calls.clear()
             self.in_flight_peak = 0
@@ -180,11 +213,25 @@ class Sandbox:
         with self.lock:
             self.rest.tokens.expire_all()
 
+    def add_notification(self, notify_id, notify_type=1, owner_role_id="ALL_USERS"):
+        """Create a notification (type 1: event), as an operator does in the client before the
+        monitors that name it."""
+        with self.lock:
+            self.settings.add_notification(notify_id, notify_type, owner_role_id)
+            self._persist()
+
     def mark_used(self, facility_id, *messages):
         """Pretend settings reference `facility_id` (deleting it raises UsedFacility); none: clear."""
         with self.lock:
             self.repository.mark_used(facility_id, *messages)
             self._persist()
+
+    def _load(self, state):
+        self.repository = Repository(self.version, self.user, state)
+        self.settings = Settings(self.repository, (state or {}).get("settings"))
+
+    def _state(self):
+        return {**self.repository.to_state(), "settings": self.settings.to_state()}
 
     def wait_latency(self):
         """Hold one answer back by the latency; `in_flight_peak` counts answers held at once."""
@@ -200,68 +247,70 @@ class Sandbox:
                 self.in_flight -= 1
 
     def _persist(self):
-        text = store.dump(self.repository.to_state())
+        text = store.dump(self._state())
         if self.data is not None:
             store.write(self.data, text)
         self._saved = text
 
     # -- requests --------------------------------------------------------------------------------
 
-    def document(self, query, host):
+    def document(self, query, host, endpoint="RepositoryEndpoint"):
         """The WSDL (query 'wsdl') or schema ('xsd=N') with `host`'s base URL written in, or None."""
         if query.lower() == "wsdl":
-            name = "RepositoryEndpoint.wsdl"
+            name = f"{endpoint}.wsdl"
         elif re.fullmatch(r"xsd=[0-9]+", query):
-            name = f"RepositoryEndpoint_xsd{int(query[4:])}.xsd"
+            name = f"{endpoint}_xsd{int(query[4:])}.xsd"
         else:
             return None
         try:
-            text = self.schema.file(name)
+            text = self.endpoints[endpoint].schema.file(name)
         except OSError:
             return None
-        base = f"http://{host}/HinemosWS" if host and _HOST_HEADER.fullmatch(host) else self.base_url
+        base = f"{self.scheme}://{host}/HinemosWS" if host and _HOST_HEADER.fullmatch(host) else self.base_url
         return text.replace(soap.REFERENCE_BASE_URL, base).encode("utf-8")
 
-    def handle(self, body, authorization):
-        """(HTTP status, SOAP envelope text) answering one POSTed request."""
+    def handle(self, body, authorization, endpoint="RepositoryEndpoint"):
+        """(HTTP status, SOAP envelope text) answering one request POSTed to `endpoint`."""
+        served = self.endpoints[endpoint]
+        schema = served.schema
         try:
             tag, wrapper = soap.parse_request(body)
         except soap.SoapError as e:
             return 500, soap.plain_fault("S:Client", str(e))
         operation = tag.rsplit("}", 1)[-1]
-        if tag != f"{{{soap.NS_REPOSITORY}}}{operation}" or operation not in self.schema.operations():
+        if tag != f"{{{schema.namespace}}}{operation}" or operation not in schema.operations():
             return 500, soap.plain_fault("S:Client", f"Cannot find dispatch method for {tag}")
         with self.lock:
             self.calls[operation] += 1
-        if operation not in OPERATIONS:
+        if operation not in served.operations:
             return 500, soap.plain_fault("S:Server", f"{operation} is not served by the Hinemos stand-in")
-        function, writing = OPERATIONS[operation]
+        function, writing = served.operations[operation]
         try:
             self.authenticate(authorization)
-            args = self.schema.decode_request(wrapper)
+            args = schema.decode_request(wrapper)
             with self.lock:
-                result = self.run(function, writing, args)
+                result = self.run(function, writing, args, served.model)
         except Fault as f:
-            return 500, soap.fault(f.name, f.message, f.extra)
+            return 500, soap.fault(f.name, f.message, f.extra, schema.namespace)
         except JavaError as e:
             return 500, soap.plain_fault("S:Server", str(e))
         except Exception as e:  # a request JAXB could not bind: no Hinemos detail
             return 500, soap.plain_fault("S:Server", str(e) or type(e).__name__)
-        return 200, self.schema.response(operation, result)
+        return 200, schema.response(operation, result)
 
-    def run(self, function, writing, args):
-        """function(repository, *args) under the lock held by the caller; a write is persisted, or
-        undone if it failed unexpectedly (like the manager's transaction)."""
+    def run(self, function, writing, args, model="repository"):
+        """function(model, *args) under the lock held by the caller, `model` the repository or the
+        settings; a write is persisted, or undone if it failed (like the manager's transaction)."""
         try:
-            result = function(self.repository, *args)
+            result = function(getattr(self, model), *args)
             if writing:
                 self._persist()
             return result
-        except Fault:
-            raise
-        except Exception as e:  # like the manager: anything unexpected is HinemosUnknown, nothing applied
+        except Exception as e:  # like the manager: a failed write applies nothing
             if writing:
-                self.repository = Repository(self.version, self.user, json.loads(self._saved))
+                self._load(json.loads(self._saved))
+            if isinstance(e, Fault):
+                raise
             raise Fault("HinemosUnknown", str(e) or None) from e
 
     def authenticate(self, header):
@@ -284,18 +333,23 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out in two writes: no delayed-ACK stalls
     server_version = "HinemosStandIn/1.0"
 
+    def _endpoint(self, path):
+        name = path[len(SERVICE_PATH):] if path.startswith(SERVICE_PATH) else None
+        return name if name in self.server.sandbox.endpoints else None
+
     def do_GET(self):
         if self._rest("GET"):
             return
         url = urlsplit(self.path)
         sandbox = self.server.sandbox
-        if url.path != ENDPOINT_PATH:
+        endpoint = self._endpoint(url.path)
+        if endpoint is None:
             return self._send(404, b"Not Found", "text/plain; charset=utf-8")
         if not url.query:
-            link = f"<a href=\"?wsdl\">{sandbox.wsdl_url}</a>"
-            page = f"<html><body><p>RepositoryEndpoint {link}</p></body></html>"
+            wsdl_url = f"{sandbox.base_url}/{endpoint}?wsdl"
+            page = f"<html><body><p>{endpoint} <a href=\"?wsdl\">{wsdl_url}</a></p></body></html>"
             return self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
-        document = sandbox.document(url.query, self.headers.get("Host"))
+        document = sandbox.document(url.query, self.headers.get("Host"), endpoint)
         if document is None:
             return self._send(404, b"Not Found", "text/plain; charset=utf-8")
         self._send(200, document, "text/xml;charset=utf-8")
@@ -304,9 +358,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         if self._rest("POST", body):
             return
-        if urlsplit(self.path).path != ENDPOINT_PATH:
+        endpoint = self._endpoint(urlsplit(self.path).path)
+        if endpoint is None:
             return self._send(404, b"Not Found", "text/plain; charset=utf-8")
-        status, envelope = self.server.sandbox.handle(body, self.headers.get("Authorization"))
+        status, envelope = self.server.sandbox.handle(body, self.headers.get("Authorization"), endpoint)
         self._send(status, envelope.encode("utf-8"), "text/xml;charset=utf-8")
 
     def do_PUT(self):

@@ -18,6 +18,9 @@ NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 NS_XS = "http://www.w3.org/2001/XMLSchema"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 WSDL_DIR = Path(__file__).parent / "wsdl"
+# the endpoints a version serves beside RepositoryEndpoint -> the directory of their WSDL
+SETTINGS_WSDL = {"6.2": {"MonitorSettingEndpoint": "6.2-settings", "JobEndpoint": "6.2-settings",
+                         "NotifyEndpoint": "6.2-notify"}}
 # the address the WSDL/XSD files of wsdl/ carry; replaced by the serving base URL
 REFERENCE_BASE_URL = "http://localhost:8080/HinemosWS"
 
@@ -46,18 +49,22 @@ class Field(NamedTuple):
 
 
 class Schema:
-    """The complex types of one published WSDL version, keyed by local type name."""
+    """The complex types of one endpoint's published WSDL (RepositoryEndpoint of a version, or a
+    settings endpoint), keyed by local type name; `namespace` is the WSDL's target namespace."""
 
-    def __init__(self, version):
+    def __init__(self, version, endpoint="RepositoryEndpoint"):
         self.version = version
-        self.directory = WSDL_DIR / version
-        if not (self.directory / "RepositoryEndpoint.wsdl").is_file():
+        self.endpoint = endpoint
+        self.directory = WSDL_DIR / (version if endpoint == "RepositoryEndpoint"
+                                     else SETTINGS_WSDL.get(version, {}).get(endpoint, version))
+        if not (self.directory / f"{endpoint}.wsdl").is_file():
             raise ValueError(f"unknown Hinemos WSDL version {version!r} (known: {', '.join(versions())})")
+        self.namespace = ET.parse(self.directory / f"{endpoint}.wsdl").getroot().get("targetNamespace")
         self.types = {}
         self.simple_types = set()
         self.elements = {}
         bases = {}
-        for path in sorted(self.directory.glob("RepositoryEndpoint_xsd*.xsd")):
+        for path in sorted(self.directory.glob(f"{endpoint}_xsd*.xsd")):
             root = ET.parse(path).getroot()
             for simple in root.iter(_XS + "simpleType"):
                 if simple.get("name"):
@@ -158,15 +165,15 @@ class Schema:
             items = result if field.repeated else [result]
             body = "".join(self.encode(field.name, item, field.type) for item in items)
         return (
-            f'{_ENVELOPE_HEAD}<ns2:{response_type} xmlns:ns2="{NS_REPOSITORY}">{body}'
+            f'{_ENVELOPE_HEAD}<ns2:{response_type} xmlns:ns2="{self.namespace}">{body}'
             f"</ns2:{response_type}>{_ENVELOPE_TAIL}"
         )
 
 
 @functools.cache
-def schema(version):
-    """The (cached) Schema of a published WSDL version."""
-    return Schema(version)
+def schema(version, endpoint="RepositoryEndpoint"):
+    """The (cached) Schema of an endpoint of a published WSDL version."""
+    return Schema(version, endpoint)
 
 
 def versions():
@@ -190,15 +197,16 @@ def parse_request(body):
     return wrapper.tag, wrapper
 
 
-def fault(name, message, extra=None):
-    """A server fault as the JAX-WS RI writes a checked Hinemos exception (None message allowed)."""
+def fault(name, message, extra=None, namespace=NS_REPOSITORY):
+    """A server fault as the JAX-WS RI writes a checked Hinemos exception (None message allowed);
+    the detail element is in the endpoint's namespace."""
     faultstring = message if message is not None else f"com.clustercontrol.fault.{name}"
     detail_fields = ([] if message is None else [("message", message)]) + list((extra or {}).items())
     inner = "".join(f"<{k}>{_encode_simple(v)}</{k}>" for k, v in detail_fields)
     if inner:
-        detail = f'<ns2:{name} xmlns:ns2="{NS_REPOSITORY}">{inner}</ns2:{name}>'
+        detail = f'<ns2:{name} xmlns:ns2="{namespace}">{inner}</ns2:{name}>'
     else:
-        detail = f'<ns2:{name} xmlns:ns2="{NS_REPOSITORY}"/>'
+        detail = f'<ns2:{name} xmlns:ns2="{namespace}"/>'
     return _fault_envelope("S:Server", faultstring, f"<detail>{detail}</detail>")
 
 
@@ -234,6 +242,11 @@ def _decode_simple(text, type_name):
             return None  # JAXB leaves an unparsable number null
     if type_name == "boolean":
         return {"true": True, "1": True, "false": False, "0": False}.get(text.strip())
+    if type_name in ("double", "float"):
+        try:
+            return float(text.strip())
+        except ValueError:
+            return None
     return text
 
 

@@ -223,14 +223,14 @@ NULL_MESSAGE = ('<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"
     ((500, NULL_MESSAGE), ("HinemosUnknown", "com.clustercontrol.fault.HinemosUnknown")),
 ])
 def test_fault_shapes_the_stand_in_never_sends(client, sandbox, monkeypatch, reply, expected):
-    monkeypatch.setattr(sandbox, "handle", lambda body, authorization: reply)
+    monkeypatch.setattr(sandbox, "handle", lambda body, authorization, *endpoint: reply)
     with pytest.raises(HinemosFault) as info:
         client.echo("hi")
     assert (info.value.name, info.value.fault_message) == expected
 
 
 def test_a_non_soap_error_page_is_one_line(client, sandbox, monkeypatch):
-    monkeypatch.setattr(sandbox, "handle", lambda body, authorization: (503, "<html>busy</html>"))
+    monkeypatch.setattr(sandbox, "handle", lambda body, authorization, *endpoint: (503, "<html>busy</html>"))
     with pytest.raises(HinemosError) as info:
         client.echo("hi")
     assert "\n" not in str(info.value) and client.endpoint_url in str(info.value) and "503" in str(info.value)

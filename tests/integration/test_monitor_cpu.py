@@ -28,7 +28,7 @@ def values(result):
 
 def kept_samples(state_dir):
     path = state_dir / f"{KEY}.txt"
-    return json.loads(path.read_text())["containers"]
+    return json.loads(path.read_text())["data"]["containers"]
 
 
 def wait_up(container, seconds):
@@ -79,7 +79,7 @@ def test_second_run_computes_from_the_state_file(run_script, pair, tmp_path):
     # make the kept busy sample unmistakable: zero CPU so far (no counter goes back)
     path = tmp_path / f"{KEY}.txt"
     state = json.loads(path.read_text())
-    previous = state["containers"][pair.busy.id]
+    previous = state["data"]["containers"][pair.busy.id]
     previous.update(cpu_total=0, percpu=[0] * len(previous["percpu"]))
     path.write_text(json.dumps(state))
 
@@ -167,7 +167,7 @@ def test_with_host_prints_host_shares_and_the_host_line(run_script, pair, tmp_pa
         # every running container of the daemon is listed; ours divided by the 2 online CPUs
         assert float(got[f"cpu_usage:{pair.prefix}busy"]) > 25
         assert float(got[f"cpu_usage:{pair.prefix}idle"]) < 5
-    assert set(json.loads((tmp_path / f"{KEY}.txt").read_text())["host_cpu"]) == {
+    assert set(json.loads((tmp_path / f"{KEY}.txt").read_text())["data"]["host_cpu"]) == {
         "user", "nice", "system", "idle", "wait"}
 
 
@@ -183,7 +183,7 @@ def test_corrupt_state_file_warns_and_still_prints(run_script, pair, tmp_path):
     (tmp_path / f"{KEY}.txt").write_text("{not json")
     result = run_cpu(run_script, pair, tmp_path)
     assert len(values(result)) == 2
-    assert "corrupt" in result.err
+    assert "is not usable" in result.err and "starting afresh" in result.err
     assert set(kept_samples(tmp_path)) == {pair.busy.id, pair.idle.id}
 
 

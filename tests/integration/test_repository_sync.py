@@ -201,6 +201,7 @@ def test_manager_down_exits_1_with_one_line_before_the_docker_listing(sync, host
 def test_wrong_password_exits_1_with_one_line_before_the_docker_listing(sync, sandbox, hosts, tmp_path):
     password_file = tmp_path / "password"
     password_file.write_text("not-the-password\n")
+    password_file.chmod(0o600)
     result = sync(UPDATE, sandbox, hosts[0], "--password-file", str(password_file))
     assert result.code == 1
     assert result.err.splitlines() == [

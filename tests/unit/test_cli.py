@@ -1,12 +1,14 @@
 """The harness: usage errors exit 1 with one line, option types, credentials, Docker endpoints."""
 import argparse
 import io
+import os
+import signal
 
 import pytest
 
 from hinemos_docker import cli
 from hinemos_docker.docker_endpoint import is_local, resolve_endpoint
-from hinemos_docker.errors import DockerUnreachable, UsageError
+from hinemos_docker.errors import DockerUnreachable, LocalFileError, UsageError
 
 
 def _command(main, options=(cli.docker_options,)):
@@ -98,10 +100,29 @@ def test_credentials_from_options_environment_and_defaults(tmp_path):
     assert cli.hinemos_credentials(args, {"HINEMOS_USER": "u", "HINEMOS_PASSWORD": "p"}) == ("u", "p")
     secret = tmp_path / "pw"
     secret.write_text("s3cret\n")
+    secret.chmod(0o600)
     args = argparse.Namespace(hinemos_user="admin", hinemos_password_file=str(secret))
     assert cli.hinemos_credentials(args, {"HINEMOS_PASSWORD": "ignored"}) == ("admin", "s3cret")
     args.hinemos_password_file = str(tmp_path / "missing")
-    with pytest.raises(UsageError, match="cannot read password file"):
+    with pytest.raises(LocalFileError, match="cannot read password file"):
+        cli.hinemos_credentials(args, {})
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o644, 0o620])
+def test_a_password_file_open_to_group_or_others_is_refused(tmp_path, mode):
+    secret = tmp_path / "pw"
+    secret.write_text("s3cret\n")
+    secret.chmod(mode)
+    args = argparse.Namespace(hinemos_user=None, hinemos_password_file=str(secret))
+    with pytest.raises(LocalFileError, match=f"open to group or others .mode 0{mode:o}.: run chmod 600"):
+        cli.hinemos_credentials(args, {})
+
+
+def test_a_password_file_that_is_a_fifo_does_not_block(tmp_path):
+    fifo = tmp_path / "pw"
+    os.mkfifo(fifo, 0o600)
+    args = argparse.Namespace(hinemos_user=None, hinemos_password_file=str(fifo))
+    with pytest.raises(LocalFileError, match="not a regular file"):
         cli.hinemos_credentials(args, {})
 
 
@@ -168,6 +189,88 @@ def test_a_multi_line_error_is_still_one_line():
         raise DockerUnreachable("first part\nsecond part\n")
     code, _, err = _run(_command(fail))
     assert (code, err) == (1, "T.py: first part / second part\n")
+
+
+# ---- stop signals and the run's deadline ----------------------------------------------------
+
+def _sleeper(seconds):
+    def main(args, console):
+        import time
+        time.sleep(seconds)
+        return 0
+    return main
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)])
+def test_a_stop_signal_ends_the_run_with_128_plus_its_number(signum, code):
+    def main(args, console):
+        os.kill(os.getpid(), signum)
+        raise AssertionError("the signal interrupts before this line")
+    before = signal.getsignal(signum)
+    status, out, err = _run(_command(main, options=()))
+    assert (status, out) == (code, "")
+    assert err == f"T.py: stopped by {signal.Signals(signum).name}\n"
+    assert signal.getsignal(signum) == before  # the harness puts the handlers back
+
+
+def test_cleanups_run_when_a_signal_stops_the_run():
+    cleaned = []
+
+    def main(args, console):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        finally:
+            cleaned.append(True)
+    assert _run(_command(main, options=()))[0] == 143
+    assert cleaned == [True]
+
+
+def test_the_run_timeout_ends_a_run_that_waits_outside_any_call():
+    command = cli.Command(prog="T.py", description="t", options=[cli.run_timeout_option], main=_sleeper(30))
+    status, out, err = _run(command, "--run-timeout", "1")
+    assert (status, out) == (1, "")
+    assert err == "T.py: the run did not finish within 1 s (--run-timeout)\n"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_run_timeout_0_means_no_limit():
+    command = cli.Command(prog="T.py", description="t", options=[cli.run_timeout_option], main=_sleeper(0.2))
+    assert _run(command, "--run-timeout", "0")[0] == 0
+
+
+@pytest.mark.parametrize("text", ["http://u:p@h/HinemosWS", "http://u@h/x", "http://[::1/x", "http://h:99999/x"])
+def test_bad_manager_urls(text):
+    with pytest.raises(argparse.ArgumentTypeError) as info:
+        cli.hinemos_url(text)
+    assert ":p@" not in str(info.value)
+
+
+@pytest.mark.parametrize("text, ok", [("public", True), ("a b~", True), ("", False), ("Ā", False),
+                                      ("x" * 256, False), ("tab\t", False)])
+def test_snmp_community(text, ok):
+    if ok:
+        assert cli.snmp_community(text) == text
+    else:
+        with pytest.raises(argparse.ArgumentTypeError):
+            cli.snmp_community(text)
+
+
+@pytest.mark.parametrize("text, mode", [("0600", 0o600), ("640", 0o640), ("0", 0), ("777", 0o777)])
+def test_file_mode(text, mode):
+    assert cli.file_mode(text) == mode
+
+
+@pytest.mark.parametrize("text", ["999", "-1", "1000", "rw", "6 0 0"])
+def test_bad_file_mode(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.file_mode(text)
+
+
+def test_an_options_own_value_double_dash_is_kept():
+    def main(args, console):
+        console.print(repr(args.key))
+    command = _command(main, options=[lambda parser: parser.add_argument("--key")])
+    assert _run(command, "--key=--")[:2] == (0, "'--'\n")
 
 
 @pytest.mark.parametrize("kwargs, local", [

@@ -2,7 +2,7 @@
 import pytest
 
 from hinemos_docker import containers
-from hinemos_docker.errors import ContainerNotFound, DockerError, UsageError
+from hinemos_docker.errors import AmbiguousContainer, ContainerNotFound, DockerError, UsageError
 
 
 @pytest.mark.parametrize("status, state", [
@@ -75,7 +75,7 @@ def test_exact_name_is_not_a_prefix():
 
 
 def test_ambiguous_id_prefix_names_the_candidates():
-    with pytest.raises(UsageError, match="ambiguous.*f4bbbade7641, f0184f3feddc"):
+    with pytest.raises(AmbiguousContainer, match="ambiguous.*f4bbbade7641, f0184f3feddc"):
         containers.select(LISTING, container_id="f")
 
 

@@ -13,6 +13,8 @@ from hinemos_docker.errors import (
     InvalidSetting,
     ManagerInternalError,
     MissingPrivilege,
+    SettingDuplicate,
+    SettingNotFound,
     UsedFacility,
 )
 
@@ -68,6 +70,8 @@ def test_the_facility_tree_in_soap_shapes():
     (403, "InvalidRole", MissingPrivilege),
     (403, "ObjectPrivilege_InvalidRole", MissingPrivilege),
     (500, "HinemosUnknown", ManagerInternalError),
+    (404, "MonitorNotFound", SettingNotFound),  # a missing setting is no missing REST API
+    (409, "JobMasterDuplicate", SettingDuplicate),
     (400, "NodeMapException", InvalidSetting),  # a class we do not name: its status decides
     (500, "HinemosDbTimeout", ManagerInternalError),
 ])

@@ -11,7 +11,7 @@ import pytest
 from hinemos_docker import jobs
 from hinemos_docker.commands.command import command_vector
 from hinemos_docker.containers import container_name
-from hinemos_docker.errors import CommandNotStarted, ContainerNotFound, UsageError
+from hinemos_docker.errors import AmbiguousContainer, CommandNotStarted, ContainerNotFound, UsageError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "jobs"
 # the recorded containers, by name: A exited, B created, C paused, D running (linked as E/db),
@@ -84,7 +84,7 @@ def test_command_and_download_act_on_exactly_one_container():
     assert jobs.select_one(LISTED, name="conteiner_D") is d
     assert jobs.select_one(LISTED, container_id=d["Id"][:12]) is d
     assert jobs.select_one(LISTED, name="conteiner_D*") is d
-    with pytest.raises(UsageError, match=r"'conteiner_\*' matches 6 containers .*exactly one"):
+    with pytest.raises(AmbiguousContainer, match=r"'conteiner_\*' matches 6 containers .*exactly one"):
         jobs.select_one(LISTED, name="conteiner_*")
 
 
@@ -169,3 +169,24 @@ def test_listing_of_a_gnu_style_member_without_type_bits_in_its_mode():
     member = tarfile.TarInfo("root/.gnupg")
     member.type, member.mode, member.mtime = tarfile.DIRTYPE, 0o700, 0
     assert jobs.listing_line(member, timezone.utc) == "drwx------ 0/0 0 1970-01-01 00:00:00 root/.gnupg/"
+
+
+@pytest.mark.parametrize("name, listed", [
+    ("root/evil\n-rw-r--r-- 0/0 1 2026-01-01 00:00:00 root/forged",
+     "root/evil\\n-rw-r--r-- 0/0 1 2026-01-01 00:00:00 root/forged"),
+    ("a\rb", "a\\rb"), ("tab\there", "tab\\there"), ("back\\slash", "back\\\\slash"),
+    ("bell\x07", "bell\\a"), ("del\x7f", "del\\177"), ("esc\x1b[31m", "esc\\033[31m"),
+    ("nel\x85", "nel\\205"), ("sep\u2028x", "sep\\u2028x"), ("日本語 ok", "日本語 ok"),
+])
+def test_listing_names_are_escaped_so_no_line_can_be_forged(name, listed):
+    member = tarfile.TarInfo(name)
+    member.mtime = 0
+    line = jobs.listing_line(member, timezone.utc)
+    assert line == f"-rw-r--r-- 0/0 0 1970-01-01 00:00:00 {listed}"
+    assert len(line.splitlines()) == 1
+
+
+def test_link_targets_are_escaped_too():
+    member = tarfile.TarInfo("root/sym")
+    member.type, member.linkname, member.mtime = tarfile.SYMTYPE, "x\ny", 0
+    assert jobs.listing_line(member, timezone.utc).endswith("root/sym -> x\\ny")

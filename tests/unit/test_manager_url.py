@@ -47,7 +47,7 @@ def parse(*argv):
 def test_options_of_the_manager_connection():
     args = parse()
     assert (args.hinemos_url.soap_base, args.hinemos_api, args.hinemos_timeout) == (
-        "http://127.0.0.1:8080/HinemosWS", "auto", 30.0)
+        "http://127.0.0.1:8080/HinemosWS", "auto", 10.0)
     args = parse("-m", "http://mgr:8080/HinemosWeb/api", "--hinemos-api", "rest", "--hinemos-timeout", "2.5")
     assert (args.hinemos_url.rest_base, args.hinemos_api, args.hinemos_timeout) == (
         "http://mgr:8080/HinemosWeb/api", "rest", 2.5)

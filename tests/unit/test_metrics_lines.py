@@ -10,7 +10,7 @@ import pytest
 from hinemos_docker import metrics
 from hinemos_docker.cli import Console
 from hinemos_docker.commands import cpu, disk, network, rates
-from hinemos_docker.errors import UsageError
+from hinemos_docker.errors import NotSupported, UsageError
 from hinemos_docker.output import format_line
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "stats"
@@ -64,7 +64,7 @@ def test_cpu_with_host_divides_by_the_online_cpus():
 
 
 def test_core_on_cgroup_v2_is_one_clear_error():
-    with pytest.raises(UsageError, match="cgroup v2"):
+    with pytest.raises(NotSupported, match="cgroup v2"):
         cpu.container_measurements(console(), [BUSY, V2], "core", with_host=False)
 
 
