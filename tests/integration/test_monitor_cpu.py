@@ -102,7 +102,7 @@ def test_a_status_too_coarse_to_tell_is_settled_by_the_start_time(run_script, ma
     values(run_script(COMMAND, "-k", KEY, "--state-dir", tmp_path, "-n", name))
     path = tmp_path / f"{KEY}.txt"
     state = json.loads(path.read_text())
-    previous = state["containers"][busy.id]
+    previous = state["data"]["containers"][busy.id]
     previous.update(read_ns=started_ns + 100_000_000, cpu_total=0, percpu=[0] * len(previous["percpu"]),
                     disk_read=0, disk_write=0, rx_bytes=0, tx_bytes=0, rx_packets=0, tx_packets=0)
     path.write_text(json.dumps(state))

@@ -125,13 +125,13 @@ def test_the_state_file_serves_both_paths(run_script, trio, tmp_path, first, the
     keys = lines(run_script(cpu.COMMAND, *argv, *first)).keys()
     path = tmp_path / "both.txt"
     state = json.loads(path.read_text())
-    kept = state["containers"][made["busy"].id]
+    kept = state["data"]["containers"][made["busy"].id]
     kept.update(cpu_total=0, percpu=[0] * len(kept["percpu"]))
     path.write_text(json.dumps(state))
     time.sleep(2.2)  # up long enough for every Status to vouch for the kept samples
 
     got = lines(run_script(cpu.COMMAND, *argv, *then))
-    now = json.loads(path.read_text())["containers"][made["busy"].id]
+    now = json.loads(path.read_text())["data"]["containers"][made["busy"].id]
     assert got.keys() == keys
     expected = 100 * now["cpu_total"] / (now["read_ns"] - kept["read_ns"])
     assert got[f"cpu_usage:{prefix}busy"] == f"{expected:.2f}"
