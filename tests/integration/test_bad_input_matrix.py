@@ -40,7 +40,9 @@ def _required_args(name, tmp_path):
 
 # the scripts that reach a Docker host (SettingDockerAdd talks to the manager only; its unreachable
 # manager is in test_settings_command.py)
-DOCKER_SCRIPTS = sorted(set(scripts.SCRIPTS) - {"SettingDockerAdd"})
+# RepositoryDockerNodeSync reports a failing host per step, as the cron wrapper does (several lines
+# by design): test_repository_sync_hosts.py holds it to that
+DOCKER_SCRIPTS = sorted(set(scripts.SCRIPTS) - {"SettingDockerAdd", "RepositoryDockerNodeSync"})
 
 
 @pytest.mark.parametrize("name", DOCKER_SCRIPTS)
