@@ -8,7 +8,7 @@ PYTHON_SCRIPTS = sorted(str(p.relative_to(HERE)) for p in (HERE / "bin").glob("*
 # the cron wrapper RepositoryDockerNode.sh is installed beside them
 BIN_SCRIPTS = PYTHON_SCRIPTS + sorted(str(p.relative_to(HERE)) for p in (HERE / "bin").glob("*.sh"))
 # console entry points under the documented names without ".py"
-ENTRY_POINTS = [f"{Path(p).stem} = hinemos_docker.scripts:{Path(p).stem}" for p in PYTHON_SCRIPTS]
+ENTRY_POINTS = [f"{Path(p).stem} = hinemos_docker.launcher:{Path(p).stem}" for p in PYTHON_SCRIPTS]
 
 setup(
     name="hinemos-docker",

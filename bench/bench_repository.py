@@ -19,7 +19,7 @@ from common import ROOT, docker_client, ensure_containers, print_table, remove_c
 
 sys.path.insert(0, str(ROOT))
 from hinemos_docker.cli import run  # noqa: E402
-from hinemos_docker.commands.repository import ADD, DELETE, UPDATE  # noqa: E402
+from hinemos_docker.commands.repository_sync import ADD, DELETE, UPDATE  # noqa: E402
 from hinemos_docker.sandbox import start  # noqa: E402
 
 # per run: other benches on the shared daemon use "hdbench-..." names, and docker's name filter

@@ -6,7 +6,7 @@ import sys
 # Run in place from a checkout (or a copy of bin/ beside the package): the package is next to bin/.
 sys.path.insert(1, os.path.join(os.path.dirname(os.path.realpath(__file__)), os.pardir))
 try:
-    from hinemos_docker.scripts import launch
+    from hinemos_docker.launcher import launch
 except ImportError as exc:
     sys.exit(f"{os.path.basename(__file__)}: the hinemos_docker package is not installed for "
              f"{sys.executable} ({exc}); install it: {sys.executable} -m pip install "

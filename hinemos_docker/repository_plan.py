@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .messages import message
-from .repository import (
+from .repository_model import (
     CONTAINER_SCOPE,
     HOST_SCOPE,
     ROOT_ID,

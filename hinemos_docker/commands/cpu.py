@@ -8,7 +8,8 @@ import time
 from .. import cli, metrics
 from ..errors import NotSupported, UsageError
 from ..output import percent
-from . import emit_measurements, or_none, rates
+from . import rates
+from .selection import emit_measurements, or_none
 
 KEY = "cpu_usage"
 HOST_KEY = f"{KEY}:host"

@@ -4,7 +4,7 @@ host (default) or to its limit (--container), the host's usage excluding the con
 from .. import cgroup_stats, cli, containers, memory
 from ..errors import UsageError
 from ..output import count, percent
-from . import emit_measurements, or_none, selected_running
+from .selection import emit_measurements, or_none, selected_running
 
 KEY_PREFIX = "host_mem_usage"
 HOST_KEY = f"{KEY_PREFIX}:host"

@@ -17,7 +17,7 @@ from .. import cgroup_stats, cli, containers, metrics
 from ..errors import DockerRefused
 from ..output import Measurement
 from ..state import open_state as open_state_file
-from . import emit_measurements, or_none, selected_running
+from .selection import emit_measurements, or_none, selected_running
 
 STATE_CONTAINERS = "containers"
 

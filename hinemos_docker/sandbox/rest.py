@@ -1,6 +1,6 @@
 """The stand-in's 7.x REST API under /HinemosWeb/api: login and Bearer tokens, the repository
 resources the sync and its tests use, and the manager's error body, over the same repository model
-(repository.py, writes.py) that the SOAP versions serve.
+(facilities.py, writes.py) that the SOAP versions serve.
 
 Where 7.x answers differently from 6.2 SOAP, this module says so where it decides: the duplicate-id
 check (409) runs before validation on add; an unknown node is 404 on modify and delete; addScope
@@ -12,8 +12,8 @@ import time
 from urllib.parse import parse_qs
 
 from . import rest_json, settings_rest
+from .facilities import java
 from .model import TYPE_NODE, Fault, JavaError
-from .repository import java
 from .tokens import DEFAULT_TOKEN_MINUTES, Tokens
 from .writes import (
     add_node,

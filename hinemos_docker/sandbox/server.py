@@ -24,8 +24,8 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from . import rest, soap, store, writes
+from .facilities import Repository
 from .model import REST_VERSIONS, Fault, JavaError, is_rest, model_schema
-from .repository import Repository
 from .settings import SETTINGS_OPERATIONS, Settings
 
 SERVICE_PATH = "/HinemosWS/"

@@ -13,8 +13,8 @@ EVENT_FOR_POLLING in the client.
 import copy
 import itertools
 
+from .facilities import java
 from .model import Fault, now_ms
-from .repository import java
 from .settings_validation import (
     MON_CUSTOM_N,
     MON_SYSLOG_S,

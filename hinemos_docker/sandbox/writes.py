@@ -5,6 +5,7 @@ Steps, defaults and messages follow docs/hinemos-facts.md#repository-operations
 it, addNode auto-assigns REGISTERED, the owner-role scope and the OS scope, built-in scopes are
 read-only, assigning a member is a no-op, releasing a non-member and deleting an unknown node fault.
 """
+from .facilities import java
 from .model import (
     FACILITY_DEFAULTS,
     PASSWORD_FIELDS,
@@ -16,7 +17,6 @@ from .model import (
     now_ms,
     reveal,
 )
-from .repository import java
 from .validation import check_node, check_scope, expand_ipv6
 
 

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from hinemos_docker import scripts
+from hinemos_docker import launcher
 
 
 def _closed_port():
@@ -42,7 +42,7 @@ def _required_args(name, tmp_path):
 # manager is in test_settings_command.py)
 # RepositoryDockerNodeSync reports a failing host per step, as the cron wrapper does (several lines
 # by design): test_repository_sync_hosts.py holds it to that
-DOCKER_SCRIPTS = sorted(set(scripts.SCRIPTS) - {"SettingDockerAdd", "RepositoryDockerNodeSync"})
+DOCKER_SCRIPTS = sorted(set(launcher.SCRIPTS) - {"SettingDockerAdd", "RepositoryDockerNodeSync"})
 
 
 @pytest.mark.parametrize("name", DOCKER_SCRIPTS)
@@ -50,7 +50,7 @@ DOCKER_SCRIPTS = sorted(set(scripts.SCRIPTS) - {"SettingDockerAdd", "RepositoryD
 def test_unreachable_docker_host_is_one_line_and_exit_1(run_script, tmp_path, name, host):
     docker = ["-i", "127.0.0.1", "-p", str(_closed_port())] if host == "closed-port" else \
              ["-i", "no-such-host.invalid"]
-    result = run_script(scripts.command_for(name), *docker, *_required_args(name, tmp_path))
+    result = run_script(launcher.command_for(name), *docker, *_required_args(name, tmp_path))
     assert result.code == 1, (result.out, result.err)
     assert len(result.err.splitlines()) == 1, result.err
     assert result.err.startswith(f"{name}.py: ")
@@ -63,5 +63,5 @@ def test_unreachable_docker_host_is_one_line_and_exit_1(run_script, tmp_path, na
 
 
 def test_status_mode_reports_the_unreachable_daemon_as_a_value(run_script):
-    result = run_script(scripts.command_for("MonitorDockerHostStatus"), "-p", str(_closed_port()))
+    result = run_script(launcher.command_for("MonitorDockerHostStatus"), "-p", str(_closed_port()))
     assert (result.code, result.out, result.err) == (0, "Status,1\n", "")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker import scripts
+from hinemos_docker import launcher
 from tests.fixtures.scripts import installed_script
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def _run(argv, cwd=None):
 
 
 def test_every_bin_script_is_registered():
-    assert {p.stem for p in BIN_SCRIPTS} == set(scripts.SCRIPTS)
+    assert {p.stem for p in BIN_SCRIPTS} == set(launcher.SCRIPTS)
 
 
 @pytest.mark.parametrize("script", BIN_SCRIPTS, ids=lambda p: p.name)
@@ -34,7 +34,7 @@ def test_help_runs_from_the_installed_shebang(script):
     result = _run([installed_script(script.name), "--help"])
     assert result.returncode == 0, result.stderr
     assert f"usage: {script.name}" in result.stdout
-    assert scripts.command_for(script.stem).prog == script.name
+    assert launcher.command_for(script.stem).prog == script.name
 
 
 @pytest.mark.parametrize("script", BIN_SCRIPTS, ids=lambda p: p.name)
@@ -99,7 +99,7 @@ def test_copied_script_without_the_package_is_one_line_saying_how_to_install(tmp
 def test_console_entry_point_runs_the_same_command():
     result = _run([installed_script("MonitorDockerHostStatus"), "--status"])
     assert (result.returncode, result.stdout) == (0, "Status,0\n")
-    entry_point = "from hinemos_docker import scripts; scripts.MonitorDockerHostStatus()"
+    entry_point = "from hinemos_docker import launcher; launcher.MonitorDockerHostStatus()"
     result = _run([sys.executable, "-c", entry_point, "--status"], cwd=ROOT)
     assert (result.returncode, result.stdout) == (0, "Status,0\n")
 

@@ -3,7 +3,7 @@ nothing (Hinemos judges empty stdout UNKNOWN every interval); an exact -c/-n nam
 container still prints nothing."""
 import pytest
 
-from hinemos_docker.commands import cpu, disk, memory, network, process
+from hinemos_docker.commands import cpu, disk, memory, network, process_monitor
 from hinemos_docker.output import AGENT_LINE_RE
 
 RATE = ["-k", "empty", "--state-dir"]  # followed by the test's directory
@@ -18,8 +18,8 @@ RATE = ["-k", "empty", "--state-dir"]  # followed by the test's directory
     (network.COMMAND, RATE, ["nw_rxkb:(none),0", "nw_txkb:(none),0"]),
     (memory.COMMAND, [], ["host_mem_usage:(none),0"]),
     (memory.COMMAND, ["--all"], ["host_mem_usage:(none),0"]),
-    (process.COMMAND, ["-prog", "httpd"], ["httpd:(none),0"]),
-    (process.COMMAND, [], [".*:(none),0"]),
+    (process_monitor.COMMAND, ["-prog", "httpd"], ["httpd:(none),0"]),
+    (process_monitor.COMMAND, [], [".*:(none),0"]),
 ], ids=lambda value: getattr(value, "prog", None))
 def test_a_pattern_without_a_running_container_prints_none_lines(run_script, make_container, unique_prefix,
                                                                  tmp_path,
@@ -32,7 +32,7 @@ def test_a_pattern_without_a_running_container_prints_none_lines(run_script, mak
 
 
 @pytest.mark.parametrize("command, extra", [
-    (cpu.COMMAND, RATE), (disk.COMMAND, RATE), (memory.COMMAND, []), (process.COMMAND, []),
+    (cpu.COMMAND, RATE), (disk.COMMAND, RATE), (memory.COMMAND, []), (process_monitor.COMMAND, []),
 ], ids=lambda value: getattr(value, "prog", None))
 def test_an_exact_name_of_a_stopped_container_still_prints_nothing(run_script, make_container, tmp_path,
                                                                     command, extra):

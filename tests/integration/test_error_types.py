@@ -6,7 +6,7 @@ import pytest
 from hinemos_docker import errors
 from hinemos_docker.cli import build_parser
 from hinemos_docker.commands import host_status
-from hinemos_docker.commands.process import COMMAND
+from hinemos_docker.commands.process_monitor import COMMAND
 from hinemos_docker.docker_engine import connect
 from tests.fixtures.syslog import closed_port
 
@@ -47,7 +47,7 @@ def test_a_closed_port_is_unreachable_not_refused():
 def test_run_time_facts_are_not_usage_errors(run_script, make_container, unique_prefix):
     make_container("twin-a")
     make_container("twin-b")
-    from hinemos_docker.commands.command import COMMAND as JOB
+    from hinemos_docker.commands.exec_job import COMMAND as JOB
     result = run_script(JOB, "-i", UNIX, "-n", f"{unique_prefix}twin-*", "true")
     assert result.code == 1 and "(see --help)" not in result.err  # a fact of the host, not of argv
     assert "matches 2 containers" in result.err

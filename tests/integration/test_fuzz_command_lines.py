@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hinemos_docker.scripts import SCRIPTS, command_for
+from hinemos_docker.launcher import SCRIPTS, command_for
 from tests.fixtures.scripts import run_command
 
 EXAMPLES = int(os.environ.get("HD_FUZZ_EXAMPLES", "25"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker.commands.command import COMMAND
+from hinemos_docker.commands.exec_job import COMMAND
 from tests.fixtures.scripts import installed_script
 
 ROOT = Path(__file__).resolve().parents[2]

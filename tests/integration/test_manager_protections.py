@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from hinemos_docker import hinemos_ws
-from hinemos_docker.commands.repository import ADD, DELETE
+from hinemos_docker.commands.repository_sync import ADD, DELETE
 from hinemos_docker.errors import HinemosRefused
 from hinemos_docker.manager_http import ManagerHttp
 
@@ -141,7 +141,7 @@ def test_a_manager_url_with_a_password_is_refused_and_never_echoed(run_script, c
 
 
 def test_a_docker_url_with_a_password_is_refused_and_never_echoed(run_script):
-    from hinemos_docker.commands.process import COMMAND
+    from hinemos_docker.commands.process_monitor import COMMAND
     result = run_script(COMMAND, "-i", f"tcp://admin:{SECRET}@127.0.0.1:2375")
     assert "tcp://***@127.0.0.1:2375" in one_line(result, COMMAND.prog)
     assert SECRET not in result.out + result.err

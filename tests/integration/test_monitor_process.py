@@ -6,7 +6,7 @@ import time
 import pytest
 
 from hinemos_docker.cli import build_parser
-from hinemos_docker.commands.process import COMMAND, top_if_running
+from hinemos_docker.commands.process_monitor import COMMAND, top_if_running
 from hinemos_docker.docker_engine import connect
 from hinemos_docker.output import AGENT_LINE_RE
 

@@ -10,9 +10,9 @@ import tarfile
 import pytest
 
 from hinemos_docker.cli import Command, attach_dash_values, build_parser, run
-from hinemos_docker.commands import command as job_command
-from hinemos_docker.commands import download, host_status, process
-from hinemos_docker.commands.repository import ADD
+from hinemos_docker.commands import download, host_status, process_monitor
+from hinemos_docker.commands import exec_job as job_command
+from hinemos_docker.commands.repository_sync import ADD
 from tests.fixtures.ports import refusing_port
 from tests.fixtures.scripts import installed_script
 
@@ -35,13 +35,13 @@ def english(monkeypatch):
 ])
 def test_quoted_values_that_start_like_an_option(run_script, make_container, argv, key):
     web = make_container("web", command=HTTPD)
-    result = run_script(process.COMMAND, "-i", "127.0.0.1", "-c", web.id[:12], *argv)
+    result = run_script(process_monitor.COMMAND, "-i", "127.0.0.1", "-c", web.id[:12], *argv)
     assert (result.code, result.err) == (0, "")
     assert result.lines == [f"{key}:{web.id[:12]},1"]
 
 
 def test_attach_dash_values_leaves_options_and_the_end_marker_alone():
-    parser = build_parser(process.COMMAND)
+    parser = build_parser(process_monitor.COMMAND)
     assert attach_dash_values(parser, ["-prog", "-c x", "-args", "-f"]) == ["-prog=-c x", "-args=-f"]
     # a real option (alone, =value or attached) after an option is still an option
     for following in ("-c", "--container-id=abc", "-cabc", "--debug"):

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from hinemos_docker.commands import download, events, process
-from hinemos_docker.commands.repository import DELETE
+from hinemos_docker.commands import download, events, process_monitor
+from hinemos_docker.commands.repository_sync import DELETE
 
 
 def mode_of(path):
@@ -123,7 +123,7 @@ def hanging_up_server():
 
 
 def test_a_docker_peer_that_hangs_up_is_one_plain_sentence(run_script, hanging_up_server):
-    result = run_script(process.COMMAND, "-i", "127.0.0.1", "-p", hanging_up_server)
+    result = run_script(process_monitor.COMMAND, "-i", "127.0.0.1", "-p", hanging_up_server)
     assert result.code == 1
     assert result.err.splitlines() == [
         f"MonitorDockerContainerProcess.py: cannot connect to the Docker daemon at "

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from hinemos_docker.commands import container_status, cpu, events
-from hinemos_docker.commands.repository import ADD, UPDATE
+from hinemos_docker.commands.repository_sync import ADD, UPDATE
 from hinemos_docker.sandbox.receiving import custom, systemlog
 from hinemos_docker.sandbox.receiving.notifications import CRITICAL, INFO, UNKNOWN
 from hinemos_docker.sandbox.receiving.receiver import SyslogReceiver, live_repository

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker.commands.repository import ADD, DELETE, UPDATE
+from hinemos_docker.commands.repository_sync import ADD, DELETE, UPDATE
 from tests.fixtures.ports import refusing_port
 from tests.fixtures.sandbox import SYNC_VERSIONS, read_back
 from tests.fixtures.scripts import installed_script

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from hinemos_docker.commands.repository import ADD, DELETE, SYNC, UPDATE
+from hinemos_docker.commands.repository_sync import ADD, DELETE, SYNC, UPDATE
 from tests.fixtures.ports import refusing_port
 from tests.fixtures.sandbox import read_back
 from tests.fixtures.sync import DOCKER_TCP, DOCKER_UNIX, by_hand, fid, members, variables

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from hinemos_docker.commands.repository import ADD, DELETE, UPDATE
+from hinemos_docker.commands.repository_sync import ADD, DELETE, UPDATE
 from tests.fixtures.rest_api import PlainRest
 from tests.fixtures.sandbox import REST_VERSIONS, read_back
 from tests.fixtures.sync import fid, members, ok, variables

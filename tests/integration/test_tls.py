@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker.commands import command, host_status, process
+from hinemos_docker.commands import exec_job, host_status, process_monitor
 from tests.fixtures.scripts import installed_script
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +74,8 @@ def test_tlsverify_with_files_reads_what_the_unix_socket_reads(run_script, tls_f
     assert run_script(host_status.COMMAND, *tls, "--status").out == "Status,0\n"
     ours, plain = _same_as_unix(run_script, host_status.COMMAND, "--count", tls=tls)
     assert (ours.code, ours.out, ours.err) == (0, plain.out, "")
-    ours, plain = _same_as_unix(run_script, process.COMMAND, "-n", sleepers, "-prog", "sleep", tls=tls)
+    ours, plain = _same_as_unix(run_script, process_monitor.COMMAND, "-n", sleepers, "-prog", "sleep",
+                                tls=tls)
     assert (ours.code, ours.out, ours.err) == (0, plain.out, "")
     assert [line.rsplit(",", 1)[1] for line in ours.lines] == ["2", "2"]
 
@@ -89,7 +90,7 @@ def test_tlsverify_checks_the_host_name_too(run_script, tls_front, tls_certs):
 
 def test_a_streamed_exec_passes_through_tls(run_script, tls_front, tls_certs, make_container):
     container = make_container("job")
-    result = run_script(command.COMMAND, *_verify_options(tls_certs), *_at(tls_front), "-n", container.name,
+    result = run_script(exec_job.COMMAND, *_verify_options(tls_certs), *_at(tls_front), "-n", container.name,
                         "--shell", "echo out; echo err >&2; head -c 300000 /dev/zero; exit 3")
     assert (result.code, result.out, result.err) == (3, "out\n" + "\0" * 300000, "err\n")
 
@@ -113,7 +114,7 @@ def test_docker_host_tls_verify_and_cert_path(run_script, monkeypatch, tls_front
     monkeypatch.setenv("DOCKER_TLS_VERIFY", "1")
     monkeypatch.setenv("DOCKER_CERT_PATH", str(tls_certs.client_dir))
     assert run_script(host_status.COMMAND).out == "Status,0\n"
-    ours, plain = _same_as_unix(run_script, process.COMMAND, "-n", sleepers)
+    ours, plain = _same_as_unix(run_script, process_monitor.COMMAND, "-n", sleepers)
     assert (ours.code, ours.out, ours.err) == (0, plain.out, "")
 
 
@@ -168,7 +169,7 @@ def _bad_setups(front, certs):
                                    "no client certificate"])
 def test_a_bad_setup_is_one_line_and_exit_1(run_script, tls_front, tls_certs, setup):
     options, reason = _bad_setups(tls_front, tls_certs)[setup]
-    for script, argv in ((host_status.COMMAND, ("--count",)), (process.COMMAND, ())):
+    for script, argv in ((host_status.COMMAND, ("--count",)), (process_monitor.COMMAND, ())):
         message = _one_line_failure(run_script(script, *options, *argv), script)
         assert message.startswith(reason), message
         if setup == "no client certificate":

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hinemos_docker import jobs
-from hinemos_docker.commands.command import command_vector
+from hinemos_docker.commands.exec_job import command_vector
 from hinemos_docker.containers import container_name
 from hinemos_docker.errors import AmbiguousContainer, CommandNotStarted, ContainerNotFound, UsageError
 

@@ -3,7 +3,7 @@ connection as the harness parses them."""
 import pytest
 
 from hinemos_docker import cli, manager_url
-from hinemos_docker.commands.repository import ADD
+from hinemos_docker.commands.repository_sync import ADD
 from hinemos_docker.errors import UsageError
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PURE_MODULES = ["containers", "output", "errors", "metrics", "memory", "cgroup_stats", "jobs", "repository",
-                "repository_plan", "messages", "settings", "settings_plan", "settings_rest", "syslog_format",
-                "events", "process", "manager_url", "urls"]
+PURE_MODULES = ["containers", "output", "errors", "metrics", "memory", "cgroup_stats", "jobs",
+                "repository_model", "repository_plan", "messages", "settings", "settings_plan",
+                "settings_rest", "syslog_format", "events", "process_match", "manager_url", "urls"]
 IO_LIBRARIES = ["docker", "requests", "urllib3", "suds", "pysnmp", "http.client", "subprocess"]
 
 

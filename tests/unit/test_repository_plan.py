@@ -13,8 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker import repository
-from hinemos_docker.repository import Facility, Repository, desired_state, nodes_to_read, repository_from_tree
+from hinemos_docker import repository_model
+from hinemos_docker.repository_model import (
+    Facility,
+    Repository,
+    desired_state,
+    nodes_to_read,
+    repository_from_tree,
+)
 from hinemos_docker.repository_plan import PLANS, applied, container_lines, refreshed_node
 
 DATA = Path(__file__).parent.parent / "data" / "repository"
@@ -93,7 +99,7 @@ class Manager:
         return plan
 
     def variables(self, fid):
-        return repository.node_variables(self.nodes[fid])
+        return repository_model.node_variables(self.nodes[fid])
 
 
 def container(name, cid, status="Up 4 minutes", labels=None, ports=(), command="httpd -D FOREGROUND",
@@ -169,7 +175,7 @@ def test_empty_values_are_never_sent_and_long_ones_are_cut():
                     container("chatty", "def", command="x" * 5000)])
     quiet, chatty = (n.variables() for n in desired.containers)
     assert set(quiet) == {"DOCKER_CONTAINER_ID", "DOCKER_IMAGE", "DOCKER_STATUS", "DOCKER_HOST"}
-    assert len(chatty["DOCKER_COMMAND"]) == repository.VARIABLE_VALUE_MAX
+    assert len(chatty["DOCKER_COMMAND"]) == repository_model.VARIABLE_VALUE_MAX
 
 
 def test_host_node_per_decisions_8():

@@ -7,9 +7,9 @@ import pytest
 
 from hinemos_docker.output import AGENT_LINE_RE
 from hinemos_docker.sandbox import writes
+from hinemos_docker.sandbox.facilities import Repository
 from hinemos_docker.sandbox.receiving import custom, syslog_parser, systemlog
 from hinemos_docker.sandbox.receiving.notifications import CRITICAL, INFO, UNKNOWN, WARNING
-from hinemos_docker.sandbox.repository import Repository
 
 NOW = datetime(2026, 12, 1, 21, 0, 0)
 

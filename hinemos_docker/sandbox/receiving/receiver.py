@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from .. import store
-from ..repository import Repository
+from ..facilities import Repository
 from . import syslog_parser, systemlog
 
 UDP_READ_SIZE = 8192

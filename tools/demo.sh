@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The suite's main job as a demo on embedded defaults, on a fresh Debian machine (run as root):
 #
-#   bash scripts/demo.sh
+#   bash tools/demo.sh
 #
-# Brings the test bed up if needed (scripts/testbed.sh), installs the suite into .venv, starts the
+# Brings the test bed up if needed (tools/testbed.sh), installs the suite into .venv, starts the
 # embedded Hinemos stand-in (python -m hinemos_docker.sandbox) as a Hinemos 7.1 manager (REST API,
 # today's Hinemos) on a free port, creates labelled demo containers on the local dockerd, registers
 # them under two Docker host facility IDs (the same daemon seen through tcp://127.0.0.1:2375 and the
@@ -112,12 +112,12 @@ EOF
 }
 
 log "test bed"
-bash "$ROOT/scripts/testbed.sh" up
+bash "$ROOT/tools/testbed.sh" up
 # shellcheck disable=SC1091  # written by testbed.sh up
 source "$HD_TESTBED_DIR/env"
 
 log "install into $VENV"
-# the same venv scripts/test.sh uses; reused when it works, the package installed once (editable)
+# the same venv tools/test.sh uses; reused when it works, the package installed once (editable)
 if ! { [[ -x $PY ]] && "$PY" -c 'import sys' 2>/dev/null; }; then
     rm -rf "$VENV"
     python3 -m venv "$VENV" || die "'python3 -m venv' failed (Debian needs python3-venv)"

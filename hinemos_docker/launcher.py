@@ -8,17 +8,17 @@ from .cli import main
 
 # documented script name (without .py) -> module defining COMMAND (or NAME_COMMAND after ':')
 SCRIPTS = {
-    "JobDockerContainerCommand": "hinemos_docker.commands.command",
+    "JobDockerContainerCommand": "hinemos_docker.commands.exec_job",
     "FileDockerContainerDownload": "hinemos_docker.commands.download",
     "JobDockerContainerStart": "hinemos_docker.commands.jobs:START_COMMAND",
     "JobDockerContainerStop": "hinemos_docker.commands.jobs:STOP_COMMAND",
     "JobDockerContainerRestart": "hinemos_docker.commands.jobs:RESTART_COMMAND",
     "JobDockerContainerRm": "hinemos_docker.commands.jobs:RM_COMMAND",
     "MonitorDockerHostStatus": "hinemos_docker.commands.host_status",
-    "RepositoryDockerNodeAdd": "hinemos_docker.commands.repository:ADD",
-    "RepositoryDockerNodeDelete": "hinemos_docker.commands.repository:DELETE",
-    "RepositoryDockerNodeUpdate": "hinemos_docker.commands.repository:UPDATE",
-    "RepositoryDockerNodeSync": "hinemos_docker.commands.repository:SYNC",
+    "RepositoryDockerNodeAdd": "hinemos_docker.commands.repository_sync:ADD",
+    "RepositoryDockerNodeDelete": "hinemos_docker.commands.repository_sync:DELETE",
+    "RepositoryDockerNodeUpdate": "hinemos_docker.commands.repository_sync:UPDATE",
+    "RepositoryDockerNodeSync": "hinemos_docker.commands.repository_sync:SYNC",
     "MonitorDockerHostEvent": "hinemos_docker.commands.events",
     "MonitorDockerContainerStatus": "hinemos_docker.commands.container_status",
     "MonitorDockerContainerResourceCpu": "hinemos_docker.commands.cpu",
@@ -26,7 +26,7 @@ SCRIPTS = {
     "MonitorDockerContainerResourceMemory": "hinemos_docker.commands.memory",
     "MonitorDockerContainerResourceDisk": "hinemos_docker.commands.disk",
     "MonitorDockerContainerResourceNetwork": "hinemos_docker.commands.network",
-    "MonitorDockerContainerProcess": "hinemos_docker.commands.process",
+    "MonitorDockerContainerProcess": "hinemos_docker.commands.process_monitor",
     "SettingDockerAdd": "hinemos_docker.commands.settings",
 }
 

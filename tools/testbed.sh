@@ -2,10 +2,10 @@
 # The project's test bed: a real dockerd, a locally imported busybox image, a private snmpd and a
 # private rsyslogd, all on loopback, on a Debian 12 machine where we are root and have no systemd.
 #
-#   scripts/testbed.sh up       install what is missing, start what is not running (idempotent)
-#   scripts/testbed.sh down     stop only what `up` started; remove containers labelled hinemos-docker-test
-#   scripts/testbed.sh status   one line per component
-#   scripts/testbed.sh env      print the settings file the tests source
+#   tools/testbed.sh up       install what is missing, start what is not running (idempotent)
+#   tools/testbed.sh down     stop only what `up` started; remove containers labelled hinemos-docker-test
+#   tools/testbed.sh status   one line per component
+#   tools/testbed.sh env      print the settings file the tests source
 #
 # The facts behind each step are in docs/development.md (The test bed) and the comments below.
 set -euo pipefail
@@ -146,7 +146,7 @@ install_packages() {
     # Installing docker.io, snmpd or rsyslog would start the system services (dockerd without the
     # tcp socket, snmpd on udp/161): a policy-rc.d that says 101 forbids that.
     if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\n# put here by hinemos-docker scripts/testbed.sh for one apt-get install\nexit 101\n' \
+        printf '#!/bin/sh\n# put here by hinemos-docker tools/testbed.sh for one apt-get install\nexit 101\n' \
             >/usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
         created_policy=1
@@ -214,7 +214,7 @@ start_dockerd() {
         printf '%s\n' "$pid" >"$DOCKERD_MARK"
     fi
     ping_tcp || die "dockerd answers on $DOCKER_SOCK but not on tcp://$DOCKER_TCP;" \
-        "it was started without -H tcp://$DOCKER_TCP: stop it and run 'scripts/testbed.sh up' again"
+        "it was started without -H tcp://$DOCKER_TCP: stop it and run 'tools/testbed.sh up' again"
 }
 
 # ---- test image --------------------------------------------------------------------------------
@@ -328,7 +328,7 @@ write_env() {
     # DOCKER_HOST is deliberately absent: tests choose the socket or tcp URL themselves.
     local v
     {
-        echo "# written by scripts/testbed.sh up; source it before running the tests"
+        echo "# written by tools/testbed.sh up; source it before running the tests"
         for v in HD_TESTBED_DIR HD_TEST_IMAGE HD_SNMP_PORT HD_SNMP_COMMUNITY HD_SYSLOG_PORT \
             HD_SYSLOG_TCP_PORT HD_SYSLOG_RECEIVED; do
             printf 'export %s=%q\n' "$v" "${!v}"
@@ -421,7 +421,7 @@ cmd_status() {
 }
 
 cmd_env() {
-    [[ -f $HD_TESTBED_DIR/env ]] || die "no $HD_TESTBED_DIR/env: run 'scripts/testbed.sh up' first"
+    [[ -f $HD_TESTBED_DIR/env ]] || die "no $HD_TESTBED_DIR/env: run 'tools/testbed.sh up' first"
     cat "$HD_TESTBED_DIR/env"
 }
 

@@ -10,7 +10,7 @@ import socket
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .. import cli, messages, repository, repository_plan
+from .. import cli, messages, repository_model, repository_plan
 from ..errors import HinemosDockerError, UsageError
 
 LOCAL_ADDRESS = "127.0.0.1"
@@ -64,12 +64,12 @@ def _sync(action):
             tree = client.facility_tree()
 
             engine = connect_docker(args)
-            desired = repository.desired_state(args.host_facility_id, host_address(engine.endpoint),
+            desired = repository_model.desired_state(args.host_facility_id, host_address(engine.endpoint),
                                                engine.containers(all=True), datetime.now())
             for line in repository_plan.container_lines(action, desired):
                 say(line)
-            repo = repository.repository_from_tree(tree)
-            repo = repo.with_nodes(read_nodes(client, repository.nodes_to_read(action, desired, repo),
+            repo = repository_model.repository_from_tree(tree)
+            repo = repo.with_nodes(read_nodes(client, repository_model.nodes_to_read(action, desired, repo),
                                               args.manager_reads))
             apply(repository_plan.PLANS[action](desired, repo), client, say)
         finally:
@@ -112,7 +112,7 @@ def _listing(args, ip, host_facility_id, now):
     from ..docker_engine import connect as connect_docker
     try:
         engine = connect_docker(argparse.Namespace(**{**vars(args), "docker_ip": ip}))
-        return repository.desired_state(host_facility_id, host_address(engine.endpoint),
+        return repository_model.desired_state(host_facility_id, host_address(engine.endpoint),
                                         engine.containers(all=True), now)
     except HinemosDockerError as exc:
         return exc
@@ -135,13 +135,13 @@ def _read_run(args, user, password):
             try:
                 client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
                                          http=manager_http(args))
-                repo = repository.repository_from_tree(client.facility_tree())
+                repo = repository_model.repository_from_tree(client.facility_tree())
             except HinemosDockerError as exc:
                 return client, repo, exc, [listing.result() for listing in listings]
             desired = [listing.result() for listing in listings]
         listed = [d for d in desired if not isinstance(d, Exception)]
         wanted = [fid for d in listed for action in ("delete", "update")
-                  for fid in repository.nodes_to_read(action, d, repo)]
+                  for fid in repository_model.nodes_to_read(action, d, repo)]
         try:
             return client, repo.with_nodes(read_nodes(client, wanted, args.manager_reads)), None, desired
         except HinemosDockerError as exc:

@@ -7,7 +7,7 @@ import pytest
 
 from hinemos_docker.errors import DockerError, UsageError
 from hinemos_docker.output import count, format_line
-from hinemos_docker.process import count_processes, process_key, process_pattern
+from hinemos_docker.process_match import count_processes, process_key, process_pattern
 
 DATA = Path(__file__).parent.parent / "data" / "process"
 TOP = json.loads((DATA / "top_httpd_two_sleeps.json").read_text())

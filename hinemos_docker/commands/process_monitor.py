@@ -3,8 +3,8 @@ container (docs/rules.md#process-count)."""
 from .. import cli
 from ..errors import ContainerNotRunning
 from ..output import count
-from ..process import ALL_PROCESSES, count_processes, process_key, process_pattern
-from . import emit_measurements, or_none, selected_running
+from ..process_match import ALL_PROCESSES, count_processes, process_key, process_pattern
+from .selection import emit_measurements, or_none, selected_running
 
 
 def _pattern_options(parser):

@@ -2,8 +2,8 @@
 """Regenerate the usage blocks of docs/*.md from the scripts' own parsers, so the docs cannot drift
 from the options.
 
-    python3 scripts/update_usage.py            rewrite the pages whose blocks differ
-    python3 scripts/update_usage.py --check    change nothing; exit 1 naming the pages that differ
+    python3 tools/update_usage.py            rewrite the pages whose blocks differ
+    python3 tools/update_usage.py --check    change nothing; exit 1 naming the pages that differ
 
 A block is everything between `<!-- usage: NAME -->` and `<!-- /usage -->`, NAME being a documented
 script name without `.py`: its usage line, then its whole --help (at cli.HELP_WIDTH) collapsed.
@@ -16,14 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hinemos_docker import cli, scripts  # noqa: E402  (after the path set-up above)
+from hinemos_docker import cli, launcher  # noqa: E402  (after the path set-up above)
 
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"(<!-- usage: (?P<name>[A-Za-z]+) -->\n)(?P<body>.*?)(<!-- /usage -->)", re.S)
 
 
 def block_body(name):
-    command = scripts.command_for(name)
+    command = launcher.command_for(name)
     parser = cli.build_parser(command, width=cli.HELP_WIDTH)
     return (f"```\n{parser.format_usage().strip()}\n```\n\n"
             f"<details><summary><code>{command.prog} --help</code></summary>\n\n"
@@ -34,7 +34,7 @@ def regenerate(text):
     """The page with every usage block rebuilt; unknown names are an error."""
     def rebuilt(match):
         name = match.group("name")
-        if name not in scripts.SCRIPTS:
+        if name not in launcher.SCRIPTS:
             raise SystemExit(f"update_usage.py: unknown script name in a usage marker: {name}")
         return match.group(1) + block_body(name) + match.group(4)
     return BLOCK.sub(rebuilt, text)
@@ -65,7 +65,7 @@ def main(argv=None):
     for page, fresh in stale:
         if args.check:
             print(f"{page.relative_to(ROOT)}: usage blocks differ from the parsers; "
-                  "run python3 scripts/update_usage.py", file=sys.stderr)
+                  "run python3 tools/update_usage.py", file=sys.stderr)
         else:
             page.write_text(fresh, encoding="utf-8")
             print(f"updated {page.relative_to(ROOT)}")

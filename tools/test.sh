@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite on this machine with one command:
-#   bash scripts/test.sh [pytest args...]       e.g. bash scripts/test.sh -k testbed
-#   bash scripts/test.sh --unit [pytest args...]  only tests/unit: no apt, no dockerd, no test bed
+#   bash tools/test.sh [pytest args...]       e.g. bash tools/test.sh -k testbed
+#   bash tools/test.sh --unit [pytest args...]  only tests/unit: no apt, no dockerd, no test bed
 # Steps: bring the test bed up (not with --unit), create/refresh the venv at .venv, install the
 # package with its test extras, lint with ruff, then pytest with the test bed's settings in the
 # environment.
@@ -36,7 +36,7 @@ print_timings() {
 }
 
 step_testbed() {
-    bash "$ROOT/scripts/testbed.sh" up
+    bash "$ROOT/tools/testbed.sh" up
 }
 
 step_venv() {
