@@ -14,8 +14,9 @@ moby daemon/stats_unix.go turns them into the API's JSON):
   `--network host` (the API then leaves `networks` out), as it does for `--network none`.
 No I/O here.
 """
-import time
 from dataclasses import dataclass
+
+from .daemon_time import rfc3339
 
 NS_PER_US = 1000
 # the memory_stats.stats keys the API answers (recorded from dockerd 20.10 on cgroup v1; moby's
@@ -170,12 +171,6 @@ def first_pid(text):
         if line.strip().isdigit():
             return int(line)
     return None
-
-
-def rfc3339(ns):
-    """An epoch time in ns as the API writes `read` (UTC, nine fraction digits)."""
-    seconds, fraction = divmod(ns, 1_000_000_000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{fraction:09d}Z"
 
 
 # ---- the stats document -----------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from . import manager_url
+from . import manager_url, repository_model, syslog_format, urls
 from .deadline import NO_DEADLINE, Deadline
 from .errors import ExitCode, HinemosDockerError, Interrupted, LocalFileError, UsageError
 from .urls import has_credentials, without_credentials
@@ -36,8 +36,6 @@ DEFAULT_RUN_TIMEOUT = 12
 # signals that stop a script as a person or Hinemos (stopping a job) sends them
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
-# the real manager's facility ID rule (docs/hinemos-facts.md#facility-id)
-FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
 
 
 class StdoutClosed(Exception):
@@ -109,14 +107,53 @@ class HelpFormatter(argparse.HelpFormatter):
         return f"{', '.join(action.option_strings)} {value}"
 
 
+# the kinds of OptionRule
+EXCLUDES = "excludes"    # the first option is not given with any of the others
+ONE_OF = "one of"        # at least one of the options is given
+TOGETHER = "together"    # all of the options or none
+
+
+@dataclass(frozen=True)
+class OptionRule:
+    """How some options combine, beyond what argparse's groups say; `dests` are argparse dests. The
+    option adders declare them on the parser beside the options; run() checks them all before the
+    command starts, so commands and pure modules never re-check their options."""
+
+    kind: str
+    dests: tuple
+    message: str
+
+    def broken_by(self, given):
+        """Whether the options `given` (dests set on the command line) break the rule."""
+        present = [dest for dest in self.dests if dest in given]
+        if self.kind == EXCLUDES:
+            return self.dests[0] in given and len(present) > 1
+        if self.kind == ONE_OF:
+            return not present
+        return 0 < len(present) < len(self.dests)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with usage errors as UsageError (exit 1, never argparse's 2), help to `stream`."""
+    """argparse with usage errors as UsageError (exit 1, never argparse's 2), help to `stream`, and
+    the OptionRules its option adders declared."""
 
     stream = None
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._optionals.title = "options"  # the heading of Python 3.10+, also on 3.9
+        self.option_rules = []
+
+    def add_rule(self, kind, dests, message):
+        self.option_rules.append(OptionRule(kind, tuple(dests), message))
+
+    def check_rules(self, args):
+        """UsageError for the first rule the parsed `args` break; an option counts as given when its
+        value differs from its default."""
+        given = {dest for dest, value in vars(args).items() if value != self.get_default(dest)}
+        for rule in self.option_rules:
+            if rule.broken_by(given):
+                raise UsageError(rule.message)
 
     def print_help(self, file=None):
         super().print_help(file or self.stream)
@@ -143,11 +180,8 @@ class Parser(argparse.ArgumentParser):
 
 def port_number(text):
     """A TCP/UDP port 1-65535."""
-    try:
-        port = int(text, 10)
-    except ValueError:
-        port = None
-    if port is None or not 1 <= port <= 65535:
+    port = urls.port_value(text)
+    if port is None:
         raise argparse.ArgumentTypeError(f"invalid port '{text}' (expected 1-65535)")
     return port
 
@@ -215,47 +249,18 @@ def snmp_community(text):
 
 
 def facility_id(text):
-    if not FACILITY_ID_RE.match(text) or text == "_ROOT_":
+    if not repository_model.is_facility_id(text):
         raise argparse.ArgumentTypeError(
             f"invalid facility ID '{text}' (1-512 of letters, digits and - _ . @)")
     return text
 
 
-# HOST:PORT, [IPv6]:PORT, or (port optional) [IPv6]
-HOST_PORT_RE = re.compile(r"^\[(?P<h6>[^\]]+)\](?::(?P<p6>[^:]*))?$|^(?P<h>[^:\[\]]+):(?P<p>[^:]*)$")
-
-
-def _host_and_port_text(text):
-    """(host, port text or None), or None when `text` is not in a HOST:PORT form."""
-    match = HOST_PORT_RE.match(text)
-    if not match:
-        return None
-    if match.group("h6"):
-        return match.group("h6"), match.group("p6")
-    return match.group("h"), match.group("p")
-
-
 def host_port(text):
     """SYSLOG_HOST:PORT (IPv6 as [addr]:port)."""
-    parts = _host_and_port_text(text)
+    parts = urls.host_and_port_text(text)
     if parts is None or parts[1] is None:
         raise argparse.ArgumentTypeError(f"invalid destination '{text}' (expected HOST:PORT)")
     return parts[0], port_number(parts[1])
-
-
-def split_host_port(target):
-    """(host, port or None) of an -i value: HOST, HOST:PORT, an IPv6 literal, [IPv6] or
-    [IPv6]:PORT, as the docker CLI's -H takes them."""
-    parts = _host_and_port_text(target)
-    if parts is None:
-        return target, None
-    host, text = parts
-    if text is None:
-        return host, None
-    try:
-        return host, port_number(text)
-    except argparse.ArgumentTypeError:
-        raise UsageError(f"invalid port in Docker host '{target}' (expected 1-65535)") from None
 
 
 # ---- shared option groups ------------------------------------------------------------------
@@ -419,10 +424,8 @@ def state_dir(args, environ=None):
     return args.state_dir or environ.get("HINEMOS_DOCKER_STATE_DIR") or DEFAULT_STATE_DIR
 
 
-SYSLOG_FACILITIES = ("kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp",
-                     "cron", "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4",
-                     "local5", "local6", "local7")
-SYSLOG_SEVERITIES = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
+SYSLOG_FACILITIES = tuple(syslog_format.FACILITY_CODES)
+SYSLOG_SEVERITIES = tuple(syslog_format.SEVERITY_CODES)
 
 
 def syslog_options(parser, required=False):
@@ -577,6 +580,7 @@ def run(command, argv=None, stdout=None, stderr=None):
     args.deadline = Deadline(run_timeout) if run_timeout else NO_DEADLINE
     args.warn = console.warn
     try:
+        parser.check_rules(args)
         with _Stopping(args.deadline):
             return int(command.main(args, console) or ExitCode.OK)
     except Interrupted as exc:

@@ -72,8 +72,6 @@ def select(containers, container_id=None, container_name_value=None):
     """
     if container_id is None and container_name_value is None:
         return list(containers)
-    if container_id is not None and container_name_value is not None:
-        raise UsageError("-c and -n cannot be given together")
     by_id = container_id is not None
     wanted = container_id if by_id else container_name_value
     what = "container ID" if by_id else "container name"

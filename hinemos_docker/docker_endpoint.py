@@ -1,6 +1,8 @@
-"""Where the Docker daemon is (-i/-p, TLS options, DOCKER_HOST) and why a connection to it failed:
-shared by the SDK edge (docker_engine) and the stdlib fast path of the counter monitors, so both
-resolve the same target and word the same failure the same way. Stdlib only.
+"""Where the Docker daemon is (-i/-p, TLS options, DOCKER_HOST), the Docker host's address that
+follows from it, and why a connection to it failed: shared by the SDK edge (docker_engine), the
+stdlib fast path of the counter monitors, SNMP, the syslog monitors and the sync, so all resolve
+the same target and word the same failure the same way. Pure but for connection_reason's lazy
+import; stdlib only.
 """
 import ipaddress
 import os
@@ -8,10 +10,10 @@ from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urlsplit
 
-from .cli import split_host_port
 from .errors import UsageError
-from .urls import has_credentials, without_credentials
+from .urls import has_credentials, host_and_port_text, port_value, without_credentials
 
+# the address of "this machine": the default -i, and the Docker host of a unix:// socket
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2375
 DEFAULT_TLS_PORT = 2376
@@ -37,6 +39,29 @@ class Endpoint:
         if self.base_url.startswith("unix://"):
             return self.base_url
         return self.base_url.replace("http://", "tcp://").replace("https://", "tcp://")
+
+
+def split_host_port(target):
+    """(host, port or None) of an -i value: HOST, HOST:PORT, an IPv6 literal, [IPv6] or
+    [IPv6]:PORT, as the docker CLI's -H takes them."""
+    parts = host_and_port_text(target)
+    if parts is None:
+        return target, None
+    host, text = parts
+    if text is None:
+        return host, None
+    port = port_value(text)
+    if port is None:
+        raise UsageError(f"invalid port in Docker host '{target}' (expected 1-65535)")
+    return host, port
+
+
+def host_of(base_url):
+    """The Docker host as an endpoint's URL names it (docs/rules.md#host-ipv4): the URL's host; a
+    unix:// socket is this machine."""
+    if base_url.startswith("unix://"):
+        return DEFAULT_HOST
+    return urlsplit(base_url).hostname or DEFAULT_HOST
 
 
 def _tcp_url(host, port, tls):

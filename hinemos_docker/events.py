@@ -9,26 +9,19 @@ that query, or one a second-precision daemon would return twice, is still report
 `now` is the daemon's own clock (/info SystemTime), so a skewed clock never makes the call wait.
 """
 import json
-import re
-from calendar import timegm
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from .cli import split_host_port
+from .daemon_time import NS_PER_S
+from .docker_endpoint import host_of, split_host_port
 from .syslog_format import SyslogMessage, report_line
 
-SECOND_NS = 1_000_000_000
-OVERLAP_NS = SECOND_NS
-FIRST_RUN_NS = 300 * SECOND_NS  # a first run reads the last 300 s
+OVERLAP_NS = NS_PER_S
+FIRST_RUN_NS = 300 * NS_PER_S  # a first run reads the last 300 s
 # moby keeps only its last 256 events (daemon/events eventsLimit); a window that returns about
 # that many may have lost older ones. The slack covers events published after `until`.
 DAEMON_EVENT_BUFFER = 256
 BUFFER_SLACK = 8
-DEFAULT_HOSTNAME = "127.0.0.1"
-
-_RFC3339 = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?"
-                      r"(?:(Z)|([+-])(\d\d):(\d\d))$")
 
 
 @dataclass(frozen=True)
@@ -40,30 +33,11 @@ class Window:
     seen: frozenset = frozenset()
 
 
-def daemon_time_ns(text):
-    """Nanoseconds since the epoch of an RFC 3339 time with up to 9 decimals, or None."""
-    match = _RFC3339.match(text or "")
-    if not match:
-        return None
-    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-    fraction, zulu, sign, off_h, off_m = match.groups()[6:]
-    seconds = timegm((year, month, day, hour, minute, second))
-    if not zulu:
-        offset = (int(off_h) * 60 + int(off_m)) * 60
-        seconds -= offset if sign == "+" else -offset
-    return seconds * SECOND_NS + int((fraction or "0").ljust(9, "0"))
-
-
-def docker_timestamp(ns):
-    """The since/until text the daemon parses to the nanosecond: `SECONDS.NNNNNNNNN`."""
-    return f"{ns // SECOND_NS}.{ns % SECOND_NS:09d}"
-
-
 def event_time_ns(event):
     """timeNano, or `time` in seconds from daemons older than API 1.22."""
     if isinstance(event.get("timeNano"), int):
         return event["timeNano"]
-    return int(event.get("time") or 0) * SECOND_NS
+    return int(event.get("time") or 0) * NS_PER_S
 
 
 def event_key(event):
@@ -106,7 +80,7 @@ def _may_lie_in(event, start, end):
     """Whether the event may have happened in [start, end]: an event with only `time` happened
     somewhere in that whole second."""
     time_ns = event_time_ns(event)
-    precision = 1 if isinstance(event.get("timeNano"), int) else SECOND_NS
+    precision = 1 if isinstance(event.get("timeNano"), int) else NS_PER_S
     return start < time_ns + precision and time_ns <= end
 
 
@@ -133,9 +107,7 @@ def syslog_hostname(docker_ip, base_url):
     DOCKER_HOST); 127.0.0.1 without -i or for a unix:// socket (this machine)."""
     if docker_ip and "://" not in docker_ip:
         return split_host_port(docker_ip)[0]
-    if base_url.startswith("unix://"):
-        return DEFAULT_HOSTNAME
-    return urlsplit(base_url).hostname or DEFAULT_HOSTNAME
+    return host_of(base_url)
 
 
 def event_json(event):
@@ -146,7 +118,7 @@ def event_json(event):
 
 def event_local_time(event):
     """The event's time in local time, to the second (the syslog header and the line show it)."""
-    return datetime.fromtimestamp(event_time_ns(event) // SECOND_NS)
+    return datetime.fromtimestamp(event_time_ns(event) // NS_PER_S)
 
 
 def event_message(event, hostname):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .containers import container_name, container_state, select, short_id
-from .errors import AmbiguousContainer, CommandNotStarted, ContainerNotFound, ExitCode, UsageError
+from .errors import AmbiguousContainer, CommandNotStarted, ContainerNotFound, ExitCode
 
 # the one state each operation acts on (docs/rules.md#job-states); rm -f acts on every state
 TARGET_STATE = {"start": "exited", "stop": "running", "restart": "running", "rm": "exited"}
@@ -87,9 +87,8 @@ def _wanted(container_id, name):
 
 
 def select_targets(containers, container_id=None, name=None):
-    """The containers -c/-n choose, in API order; choosing none is an error for a job."""
-    if container_id is None and name is None:
-        raise UsageError("one of -c and -n is required")
+    """The containers -c/-n choose (the command line gives one of them), in API order; choosing none
+    is an error for a job."""
     chosen = select(containers, container_id, name)
     if not chosen:
         what, value = _wanted(container_id, name)

@@ -5,15 +5,12 @@ stats JSON of cgroup v1 or v2, and the rates and percentages between two samples
 No I/O here. A rate is None whenever it cannot be trusted (a counter went backwards, the interval
 is not positive, a figure is missing), so that no negative or made-up value reaches Hinemos.
 """
-import calendar
 import enum
 import re
 from dataclasses import dataclass, fields
 from typing import Optional
 
-NS_PER_S = 1_000_000_000
-_READ_TIME_RE = re.compile(
-    r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?:Z|([+-])(\d\d):(\d\d))$")
+from .daemon_time import NS_PER_S, rfc3339_ns
 
 
 @dataclass(frozen=True)
@@ -40,24 +37,6 @@ class Sample:
 COUNTERS = ("cpu_total", "disk_read", "disk_write", "rx_bytes", "tx_bytes", "rx_packets", "tx_packets")
 
 
-def read_time_ns(text):
-    """ns since the epoch of an RFC 3339 time with up to nine fraction digits (`...Z` or `...-04:00`);
-    None for Go's zero time `0001-01-01T00:00:00Z`, which the daemon sends for a container that is
-    not running."""
-    match = _READ_TIME_RE.match(text or "")
-    if not match:
-        raise ValueError(f"invalid read time {text!r}")
-    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
-    if year <= 1:
-        return None
-    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
-    if match.group(8):
-        offset = int(match.group(9)) * 3600 + int(match.group(10)) * 60
-        seconds -= offset if match.group(8) == "+" else -offset
-    fraction = (match.group(7) or "").ljust(9, "0")
-    return seconds * NS_PER_S + int(fraction)
-
-
 def _blkio_bytes(stats, op):
     """Bytes of one direction summed over devices: cgroup v1 says `Read`/`Write`, v2 `read`/`write`."""
     entries = (stats.get("blkio_stats") or {}).get("io_service_bytes_recursive") or []
@@ -74,7 +53,7 @@ def _network_interfaces(stats):
 def sample_from_stats(stats):
     """The Sample of one stats answer (one-shot or classic), or None when the container is not
     running (the daemon then answers with a zero read time and no figures)."""
-    read_ns = read_time_ns(stats.get("read"))
+    read_ns = rfc3339_ns(stats.get("read"))
     if read_ns is None:
         return None
     cpu_usage = (stats.get("cpu_stats") or {}).get("cpu_usage") or {}
@@ -206,7 +185,7 @@ def continuity(before, after, status, listed_within_ns):
 def started_by(before, started_at):
     """Continuity from the container's State.StartedAt (RFC 3339, the daemon's clock like `read`):
     the same run when it started no later than `before` was read."""
-    started_ns = read_time_ns(started_at)
+    started_ns = rfc3339_ns(started_at)
     if started_ns is not None and started_ns <= before.read_ns:
         return Continuity.SAME_RUN
     return Continuity.NEW_RUN

@@ -3,16 +3,18 @@ the repository as it is, from the snapshot the commands gather through the clien
 getFacilityTree, plus getNode only for the nodes a plan may change). repository_plan.py compares
 the two.
 """
+import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import containers
-from .cli import FACILITY_ID_RE
 
 CONTAINER_SCOPE = "docker_container"
 HOST_SCOPE = "docker_host"
 MAP_SCOPE = "docker_map"
 ROOT_ID = "_ROOT_"
+# the real manager's facility ID rule (docs/hinemos-facts.md#facility-id)
+FACILITY_ID_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,512}$")
 OWNER_ROLE = "ALL_USERS"
 PLATFORM = "LINUX"
 TYPE_SCOPE, TYPE_NODE = 0, 1
@@ -24,6 +26,12 @@ VARIABLES = ("DOCKER_CONTAINER_ID", "DOCKER_COMMAND", "DOCKER_PORTS", "DOCKER_IM
 
 
 # ---- desired state ---------------------------------------------------------------------------
+
+
+def is_facility_id(text):
+    """Whether the manager takes `text` as the ID of a node or scope it creates (not the root's)."""
+    return bool(FACILITY_ID_RE.match(text)) and text != ROOT_ID
+
 
 @dataclass(frozen=True)
 class ContainerNode:
@@ -51,7 +59,7 @@ class ContainerNode:
     @property
     def registrable(self):
         """Whether the manager accepts the facility ID and name (docs/hinemos-facts.md#facility-id)."""
-        return bool(FACILITY_ID_RE.match(self.facility_id)) and len(self.name) <= FACILITY_NAME_MAX
+        return is_facility_id(self.facility_id) and len(self.name) <= FACILITY_NAME_MAX
 
     def variables(self):
         """The six node variables by name; empty values are never sent (the manager rejects them)."""

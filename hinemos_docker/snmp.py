@@ -4,8 +4,8 @@ Used only with --with-host. pysnmp 7 is asyncio only, so each query runs in its 
 asyncio.run(); pysnmp is imported inside the query because importing it costs ~0.1 s.
 Every failure becomes one SnmpError line naming the agent.
 """
-from urllib.parse import urlsplit
 
+from .docker_endpoint import endpoint_from_args, host_of
 from .errors import SnmpError
 
 # UCD-SNMP-MIB, values in KB (Integer32)
@@ -27,17 +27,9 @@ MP_MODEL = {"1": 0, "2c": 1}  # -sv -> pysnmp's message processing model
 RETRIES = 1  # one resend: a lost UDP datagram should not fail a monitor run
 
 
-def agent_host(base_url):
-    """The SNMP agent's host for a Docker base URL: the Docker host itself; a local socket means
-    this machine."""
-    if base_url.startswith("unix://"):
-        return "127.0.0.1"
-    return urlsplit(base_url).hostname
-
-
 def _agent(args):
-    from .docker_endpoint import endpoint_from_args  # resolves -i/-p/DOCKER_HOST exactly as connect()
-    return agent_host(endpoint_from_args(args).base_url), args.snmp_port
+    # the agent is the Docker host: -i/-p/DOCKER_HOST resolved exactly as connect() does
+    return host_of(endpoint_from_args(args).base_url), args.snmp_port
 
 
 def host_memory(args):

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from .errors import SyslogError
 
-# RFC 3164 facility and severity codes; the names are those of cli.syslog_options
+# RFC 3164 facility and severity codes, by the names --syslog-facility/--syslog-severity take
 FACILITY_CODES = {
     "kern": 0, "user": 1, "mail": 2, "daemon": 3, "auth": 4, "syslog": 5, "lpr": 6, "news": 7,
     "uucp": 8, "cron": 9, "authpriv": 10, "ftp": 11, "local0": 16, "local1": 17, "local2": 18,

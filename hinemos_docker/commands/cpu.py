@@ -6,7 +6,7 @@ import dataclasses
 import time
 
 from .. import cli, metrics
-from ..errors import NotSupported, UsageError
+from ..errors import NotSupported
 from ..output import percent
 from . import rates
 from .selection import emit_measurements, or_none
@@ -33,12 +33,8 @@ def _mode_options(parser):
                             f"its online CPUs) and add {HOST_KEY}, read over SNMP (-sv/-sc/-sp); "
                             "not with -c, -n or --core")
     parser.set_defaults(mode="all")
-
-
-def check_options(args):
-    selection = args.container_id is not None or args.container_name is not None
-    if args.with_host and (selection or args.mode == "core"):
-        raise UsageError("--with-host cannot be combined with -c, -n or --core")
+    parser.add_rule(cli.EXCLUDES, ("with_host", "container_id", "container_name", "mode"),
+                    "--with-host cannot be combined with -c, -n or --core")
 
 
 def container_measurements(console, intervals, mode, with_host):
@@ -91,7 +87,6 @@ def host_usage(args, console, kept, first, first_at):
 
 
 def main(args, console):
-    check_options(args)
     with rates.open_state(args, console) as state:
         if args.with_host:
             from ..snmp import host_cpu_counters

@@ -10,8 +10,8 @@ import stat
 import time
 from contextlib import ExitStack
 
-from .. import cli, events, syslog, syslog_format
-from ..errors import LocalFileError, UsageError
+from .. import cli, daemon_time, events, syslog, syslog_format
+from ..errors import LocalFileError
 from ..state import open_state
 
 
@@ -19,6 +19,8 @@ def _logfile_option(parser):
     parser.add_argument("-f", "--logfile", metavar="LOGFILE",
                         help="file to which one line per event is appended (created if missing); "
                              "-s, -f or both are required")
+    parser.add_rule(cli.ONE_OF, ("syslog", "logfile"),
+                    "one of -s SYSLOG_HOST:PORT and -f LOGFILE is required (both are allowed)")
 
 
 class LogFile:
@@ -55,11 +57,14 @@ def read_window(engine, previous, warn):
     """(Window, every event the daemon returned for it, daemon ID), `now` by the daemon's clock."""
     info = engine.info()
     daemon_id = info.get("ID", "")
-    now = events.daemon_time_ns(info.get("SystemTime")) or time.time_ns()
+    try:
+        now = daemon_time.rfc3339_ns(info.get("SystemTime")) or time.time_ns()
+    except ValueError:  # a daemon that does not say: this machine's clock
+        now = time.time_ns()
     window, note = events.plan_window(previous, daemon_id, now)
     if note:
         warn(note)
-    returned = engine.events(events.docker_timestamp(window.since), events.docker_timestamp(window.until))
+    returned = engine.events(*(daemon_time.docker_timestamp(ns) for ns in (window.since, window.until)))
     if events.possibly_truncated(len(returned)):
         warn(f"the Docker daemon returned {len(returned)} events, about all it keeps "
              f"({events.DAEMON_EVENT_BUFFER}): older events of this window may be lost; run more often")
@@ -80,8 +85,6 @@ def deliver(args, lines, messages, warn):
 
 
 def main(args, console):
-    if not args.syslog and not args.logfile:
-        raise UsageError("one of -s SYSLOG_HOST:PORT and -f LOGFILE is required (both are allowed)")
     from ..docker_engine import connect
     engine = connect(args)
     hostname = events.syslog_hostname(args.docker_ip, engine.endpoint.base_url)

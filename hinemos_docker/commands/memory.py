@@ -2,7 +2,6 @@
 host (default) or to its limit (--container), the host's usage excluding the containers
 (--with-host, over SNMP), or the raw cgroup figures (--all) (docs/rules.md#memory-usage)."""
 from .. import cgroup_stats, cli, containers, memory
-from ..errors import UsageError
 from ..output import count, percent
 from .selection import emit_measurements, or_none, selected_running
 
@@ -21,6 +20,8 @@ def _mode_options(parser):
     group.add_argument("--all", action="store_true",
                        help="print the raw memory_stats.stats figures (keys suffixed :<ID> when the "
                             "selection can hold several containers); not with --container/--with-host")
+    parser.add_rule(cli.EXCLUDES, ("all", "container", "with_host"),
+                    "--all cannot be combined with --container or --with-host")
 
 
 def container_key(container_id):
@@ -50,8 +51,6 @@ def _host_line(args, console, rss_sum):
 
 
 def main(args, console):
-    if args.all and (args.container or args.with_host):
-        raise UsageError("--all cannot be combined with --container or --with-host")
     from ..local_engine import connect_for_counters
     engine = connect_for_counters(args, cgroup_stats.MEMORY_COUNTERS)
     selected = [c["Id"] for c in selected_running(engine, args)]

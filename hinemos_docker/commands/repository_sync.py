@@ -8,24 +8,20 @@ converges because every plan only adds what is missing and changes what differs.
 import argparse
 import socket
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from .. import cli, messages, repository_model, repository_plan
-from ..errors import HinemosDockerError, UsageError
-
-LOCAL_ADDRESS = "127.0.0.1"
+from ..docker_endpoint import host_of
+from ..errors import DockerUnreachable, HinemosDockerError
 
 
 def host_address(endpoint):
     """The Docker host's IPv4 address for the nodes (docs/rules.md#host-ipv4): a host name is resolved, since
     the manager accepts only a dotted IPv4; a unix socket is this machine."""
-    if endpoint.base_url.startswith("unix://"):
-        return LOCAL_ADDRESS
-    host = urlsplit(endpoint.base_url).hostname
+    host = host_of(endpoint.base_url)
     try:
         return socket.gethostbyname(host)
     except (OSError, UnicodeError):
-        raise UsageError(f"cannot resolve the Docker host '{host}' to an IPv4 address "
+        raise DockerUnreachable(f"cannot resolve the Docker host '{host}' to an IPv4 address "
                          "(Hinemos nodes need one)") from None
 
 

@@ -43,12 +43,11 @@ def _options(parser):
                       help="the container the jobs act on (their -n), e.g. container_D")
     jobs.add_argument("--jobunit-id", default=settings.DEFAULT_JOBUNIT_ID, metavar="JOBUNIT_ID",
                       help=f"jobunit holding the jobs (default: {settings.DEFAULT_JOBUNIT_ID})")
+    parser.add_rule(cli.TOGETHER, ("job_host", "job_container"), "--job-host and --job-container go together")
 
 
 def _job_target(args):
     """(host, container) for the jobunit, None without; both options or neither."""
-    if (args.job_host is None) != (args.job_container is None):
-        raise UsageError("--job-host and --job-container go together")
     if args.job_host is None:
         return None
     try:

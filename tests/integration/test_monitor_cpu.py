@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from hinemos_docker import metrics
+from hinemos_docker import daemon_time
 from hinemos_docker.commands.cpu import ALIAS_COMMAND, COMMAND
 from hinemos_docker.output import AGENT_LINE_RE
 from tests.fixtures.docker import TEST_LABEL
@@ -34,7 +34,7 @@ def kept_samples(state_dir):
 def wait_up(container, seconds):
     """Until the container has run `seconds`, so that its Status ("Up N seconds") cannot leave any
     doubt that it was up when the previous sample was read."""
-    started_ns = metrics.read_time_ns(container.attrs["State"]["StartedAt"])
+    started_ns = daemon_time.rfc3339_ns(container.attrs["State"]["StartedAt"])
     remaining = seconds - (time.time_ns() - started_ns) / 1e9
     if remaining > 0:
         time.sleep(remaining)
@@ -97,7 +97,7 @@ def test_a_status_too_coarse_to_tell_is_settled_by_the_start_time(run_script, ma
     container idles 1.5 s before it spins, so the long interval's value (about half a core) is
     unlike the last second's (a whole core)."""
     busy = make_container("busy", "sh -c 'sleep 1.5; while :; do :; done'")
-    started_ns = metrics.read_time_ns(busy.attrs["State"]["StartedAt"])
+    started_ns = daemon_time.rfc3339_ns(busy.attrs["State"]["StartedAt"])
     name = busy.name
     values(run_script(COMMAND, "-k", KEY, "--state-dir", tmp_path, "-n", name))
     path = tmp_path / f"{KEY}.txt"

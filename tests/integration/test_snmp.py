@@ -70,13 +70,3 @@ def test_an_unknown_host_is_named():
     message = "SNMP agent at no-such-host.invalid:161: cannot resolve the host name"
     with pytest.raises(SnmpError, match=f"^{re.escape(message)}$"):
         snmp.host_memory(_args("-i", "no-such-host.invalid"))
-
-
-@pytest.mark.parametrize("base_url, host", [
-    ("unix:///var/run/docker.sock", "127.0.0.1"),
-    ("http://127.0.0.1:2375", "127.0.0.1"),
-    ("https://docker-host1.example:2376", "docker-host1.example"),
-    ("http://[::1]:2375", "::1"),
-])
-def test_agent_host_is_the_docker_host(base_url, host):
-    assert snmp.agent_host(base_url) == host

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker import cgroup_stats, memory, metrics
+from hinemos_docker import cgroup_stats, daemon_time, memory, metrics
 from hinemos_docker.local_engine import CgroupFiles
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -118,10 +118,10 @@ def test_host_network_has_no_interfaces_as_in_the_api():
 
 
 def test_the_read_time_is_the_time_of_reading():
-    before = metrics.read_time_ns(cgroup_stats.rfc3339(0)) or 0
+    before = daemon_time.rfc3339_ns(daemon_time.rfc3339(0)) or 0
     document = reader("v1-cgroupfs").stats(V1_ID, "default")
     assert metrics.sample_from_stats(document).read_ns > before
-    assert metrics.read_time_ns(cgroup_stats.rfc3339(1_700_000_000_123456789)) == 1_700_000_000_123456789
+    assert daemon_time.rfc3339_ns(daemon_time.rfc3339(1_700_000_000_123456789)) == 1_700_000_000_123456789
 
 
 # ---- the parsers ------------------------------------------------------------------------------

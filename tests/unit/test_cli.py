@@ -7,7 +7,7 @@ import signal
 import pytest
 
 from hinemos_docker import cli
-from hinemos_docker.docker_endpoint import is_local, resolve_endpoint
+from hinemos_docker.docker_endpoint import host_of, is_local, resolve_endpoint
 from hinemos_docker.errors import DockerUnreachable, LocalFileError, UsageError
 
 
@@ -51,6 +51,38 @@ def test_unexpected_exception_is_one_line_and_traceback_only_with_debug():
 def test_the_command_return_value_is_the_exit_code():
     assert _run(_command(lambda a, c: 9))[0] == 9
     assert _run(_command(lambda a, c: None))[0] == 0
+
+
+@pytest.mark.parametrize("kind, given, broken", [
+    (cli.EXCLUDES, {"a"}, False), (cli.EXCLUDES, {"b", "c"}, False), (cli.EXCLUDES, {"a", "c"}, True),
+    (cli.ONE_OF, set(), True), (cli.ONE_OF, {"c"}, False),
+    (cli.TOGETHER, set(), False), (cli.TOGETHER, {"a", "b", "c"}, False), (cli.TOGETHER, {"b"}, True),
+])
+def test_option_rules(kind, given, broken):
+    assert cli.OptionRule(kind, ("a", "b", "c"), "m").broken_by(given) is broken
+
+
+def _with_rule(parser):
+    parser.add_argument("--alone", action="store_true")
+    parser.add_argument("--mode", default="all")
+    parser.add_rule(cli.EXCLUDES, ("alone", "mode"), "--alone cannot be combined with --mode")
+
+
+def test_the_harness_checks_option_rules_before_the_command_starts():
+    started = []
+    command = _command(lambda a, c: started.append(a) or 0, options=(_with_rule,))
+    assert _run(command, "--alone", "--mode", "core") == (
+        1, "", "T.py: --alone cannot be combined with --mode\n")
+    assert started == []
+    # an option given with its default value is as if not given
+    assert _run(command, "--alone", "--mode", "all")[0] == 0 and len(started) == 1
+
+
+def test_a_job_without_c_or_n_stops_before_listing_containers():
+    from hinemos_docker.commands.jobs import START_COMMAND
+    code, out, err = _run(START_COMMAND, "-i", "127.0.0.1", "-p", "9")
+    assert (code, out) == (1, "")
+    assert "-c/--container-id" in err and "-n/--container-name" in err and "required" in err
 
 
 @pytest.mark.parametrize("text, expected", [("1", 1), ("2375", 2375), ("65535", 65535)])
@@ -155,6 +187,17 @@ def test_state_dir_option_environment_default():
 def test_resolve_endpoint(kwargs, environ, url):
     endpoint = resolve_endpoint(environ=environ, **kwargs)
     assert endpoint.base_url == url and not endpoint.tls
+
+
+@pytest.mark.parametrize("base_url, host", [
+    ("unix:///var/run/docker.sock", "127.0.0.1"),
+    ("http://127.0.0.1:2375", "127.0.0.1"),
+    ("https://docker-host1.example:2376", "docker-host1.example"),
+    ("http://[::1]:2375", "::1"),
+])
+def test_the_docker_host_of_an_endpoint(base_url, host):
+    # the SNMP agent, the syslog HOSTNAME without -i and the nodes' address all start from it
+    assert host_of(base_url) == host
 
 
 def test_tls_follows_the_docker_cli_conventions():

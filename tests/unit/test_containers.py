@@ -80,8 +80,10 @@ def test_ambiguous_id_prefix_names_the_candidates():
 
 
 def test_both_selections_at_once_are_refused():
-    with pytest.raises(UsageError):
-        containers.select(LISTING, container_id="f*", container_name_value="web")
+    from hinemos_docker.cli import build_parser
+    from hinemos_docker.commands.process_monitor import COMMAND
+    with pytest.raises(UsageError, match="not allowed with"):
+        build_parser(COMMAND).parse_args(["-c", "f*", "-n", "web"])
 
 
 def test_resource_monitors_select_running_containers_only():

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker import events
-from hinemos_docker.events import SECOND_NS, Window
+from hinemos_docker import daemon_time, events
+from hinemos_docker.daemon_time import NS_PER_S
+from hinemos_docker.events import Window
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "events"
 LIFECYCLE = [json.loads(line)
              for line in (DATA / "container_lifecycle.jsonl").read_text("utf-8").splitlines()]
 DAEMON = "L5NI:Q352:XDE6"
-T0 = 1_795_881_600 * SECOND_NS
+T0 = 1_795_881_600 * NS_PER_S
 
 
 # ---- a model of moby's event buffer (daemon/events/events.go), to run the rules against -------
@@ -22,7 +23,7 @@ T0 = 1_795_881_600 * SECOND_NS
 def parse_docker_timestamp(text):
     """moby's timetypes.ParseTimestamps: SECONDS[.FRACTION], the fraction scaled to ns."""
     seconds, _, fraction = text.partition(".")
-    return int(seconds) * SECOND_NS + (int(fraction.ljust(9, "0")[:9]) if fraction else 0)
+    return int(seconds) * NS_PER_S + (int(fraction.ljust(9, "0")[:9]) if fraction else 0)
 
 
 class FakeDaemon:
@@ -35,7 +36,7 @@ class FakeDaemon:
         self.published = []
 
     def publish(self, stamp_ns, name):
-        event = {"Type": "container", "Action": name, "Actor": {"ID": name}, "time": stamp_ns // SECOND_NS}
+        event = {"Type": "container", "Action": name, "Actor": {"ID": name}, "time": stamp_ns // NS_PER_S}
         if not self.seconds_only:
             event["timeNano"] = stamp_ns
         self.published.append(event)
@@ -44,14 +45,14 @@ class FakeDaemon:
         since_ns, until_ns = parse_docker_timestamp(since), parse_docker_timestamp(until)
         if self.seconds_only:
             return [e for e in self.published
-                    if since_ns // SECOND_NS <= e["time"] <= until_ns // SECOND_NS]
+                    if since_ns // NS_PER_S <= e["time"] <= until_ns // NS_PER_S]
         return [e for e in self.published if since_ns <= e["timeNano"] <= until_ns]
 
 
 def run_monitor(daemon, state, now_ns, delivered=True):
     """One run as the command does it: plan, query, select, save only when delivered."""
     window, _ = events.plan_window(state, DAEMON, now_ns)
-    returned = daemon.query(events.docker_timestamp(window.since), events.docker_timestamp(window.until))
+    returned = daemon.query(*(daemon_time.docker_timestamp(ns) for ns in (window.since, window.until)))
     fresh = events.new_events(returned, window)
     if not delivered:
         return state, []
@@ -73,10 +74,10 @@ def replay(timeline, seconds_only=False):
 
 @pytest.mark.parametrize("seconds_only", [False, True], ids=["nanoseconds", "seconds-only daemon"])
 def test_each_event_is_reported_once_at_window_edges(seconds_only):
-    until1 = T0 + 10 * SECOND_NS + 500
+    until1 = T0 + 10 * NS_PER_S + 500
     timeline = [
-        ("publish", T0 - 301 * SECOND_NS, "too-old-for-a-first-run"),
-        ("publish", T0 - 299 * SECOND_NS, "within-first-window"),
+        ("publish", T0 - 301 * NS_PER_S, "too-old-for-a-first-run"),
+        ("publish", T0 - 299 * NS_PER_S, "within-first-window"),
         ("run", T0, True),
         ("publish", T0 + 1, "just-after-first-end"),
         ("publish", until1, "exactly-at-the-end"),
@@ -85,11 +86,11 @@ def test_each_event_is_reported_once_at_window_edges(seconds_only):
         ("publish", until1 - 300_000_000, "published-late"),
         ("publish", until1 + 1, "one-ns-later"),
         ("run", until1 + 200_000_000, True),  # a run less than a second later
-        ("publish", T0 + 20 * SECOND_NS, "before-a-failed-run"),
-        ("run", T0 + 21 * SECOND_NS, False),  # a destination failed: the window stays
-        ("publish", T0 + 22 * SECOND_NS, "after-a-failed-run"),
-        ("run", T0 + 23 * SECOND_NS, True),
-        ("run", T0 + 23 * SECOND_NS, True),  # same instant again: nothing new
+        ("publish", T0 + 20 * NS_PER_S, "before-a-failed-run"),
+        ("run", T0 + 21 * NS_PER_S, False),  # a destination failed: the window stays
+        ("publish", T0 + 22 * NS_PER_S, "after-a-failed-run"),
+        ("run", T0 + 23 * NS_PER_S, True),
+        ("run", T0 + 23 * NS_PER_S, True),  # same instant again: nothing new
     ]
     assert replay(timeline, seconds_only) == [
         "within-first-window", "just-after-first-end", "exactly-at-the-end", "published-late",
@@ -108,61 +109,62 @@ def test_random_timelines_report_every_event_exactly_once(seed, seconds_only):
             name = f"e{run}-{n}"
             timeline.append(("publish", max(stamp, T0 + 1), name))
             names.append(name)
-        now += rng.choice([1, 1000, 300_000_000, SECOND_NS, 7 * SECOND_NS])
+        now += rng.choice([1, 1000, 300_000_000, NS_PER_S, 7 * NS_PER_S])
         timeline.append(("run", now, rng.random() > 0.2))
-    timeline.append(("run", now + 2 * SECOND_NS, True))
+    timeline.append(("run", now + 2 * NS_PER_S, True))
     reported = replay(timeline, seconds_only)
     assert sorted(reported) == sorted(names)
 
 
 def test_first_run_reads_the_last_300_seconds():
     window, note = events.plan_window({}, DAEMON, T0)
-    assert window == Window(T0 - 300 * SECOND_NS, T0) and note is None
+    assert window == Window(T0 - 300 * NS_PER_S, T0) and note is None
 
 
 def test_next_run_starts_one_second_before_the_previous_end_and_skips_what_it_saw():
     previous = {"daemon": DAEMON, "until": T0, "boundary": ["k1"]}
-    window, note = events.plan_window(previous, DAEMON, T0 + 60 * SECOND_NS)
-    assert window == Window(T0 - SECOND_NS, T0 + 60 * SECOND_NS, frozenset({"k1"})) and note is None
+    window, note = events.plan_window(previous, DAEMON, T0 + 60 * NS_PER_S)
+    assert window == Window(T0 - NS_PER_S, T0 + 60 * NS_PER_S, frozenset({"k1"})) and note is None
 
 
 @pytest.mark.parametrize("previous, reason", [
     ({"daemon": "other", "until": T0, "boundary": []}, "another Docker daemon"),
-    ({"daemon": DAEMON, "until": T0 + SECOND_NS, "boundary": []}, "clock set back"),
+    ({"daemon": DAEMON, "until": T0 + NS_PER_S, "boundary": []}, "clock set back"),
     ({"daemon": DAEMON, "until": "yesterday", "boundary": []}, "no event window"),
     ({"samples": {}}, "no event window"),
 ])
 def test_unusable_state_starts_afresh_with_a_note(previous, reason):
     window, note = events.plan_window(previous, DAEMON, T0)
-    assert window == Window(T0 - 300 * SECOND_NS, T0)
+    assert window == Window(T0 - 300 * NS_PER_S, T0)
     assert reason in note
 
 
 def test_state_keeps_the_end_and_the_keys_of_its_last_second():
     daemon = FakeDaemon()
-    for offset, name in ((-SECOND_NS - 1, "older"), (-SECOND_NS, "edge"), (0, "at-end")):
+    for offset, name in ((-NS_PER_S - 1, "older"), (-NS_PER_S, "edge"), (0, "at-end")):
         daemon.publish(T0 + offset, name)
-    state = events.state_after(Window(T0 - 5 * SECOND_NS, T0), daemon.published, DAEMON)
+    state = events.state_after(Window(T0 - 5 * NS_PER_S, T0), daemon.published, DAEMON)
     assert state == {"daemon": DAEMON, "until": T0, "boundary": sorted(
         events.event_key(e) for e in daemon.published[1:])}
     assert json.loads(json.dumps(state)) == state
 
 
 def test_daemon_time_parses_rfc3339_with_nanoseconds():
-    base = timegm((2026, 11, 28, 16, 1, 36)) * SECOND_NS
-    assert events.daemon_time_ns("2026-11-28T16:01:36.335571527Z") == base + 335571527
-    assert events.daemon_time_ns("2026-11-28T16:01:36.3Z") == base + 300_000_000
-    assert events.daemon_time_ns("2026-11-28T16:01:36Z") == base
-    assert events.daemon_time_ns("2026-11-29T01:01:36.5+09:00") == base + 500_000_000
-    assert events.daemon_time_ns("2026-11-28T11:31:36-04:30") == base
-    assert events.daemon_time_ns("") is None
-    assert events.daemon_time_ns("28 Nov 2026") is None
+    base = timegm((2026, 11, 28, 16, 1, 36)) * NS_PER_S
+    assert daemon_time.rfc3339_ns("2026-11-28T16:01:36.335571527Z") == base + 335571527
+    assert daemon_time.rfc3339_ns("2026-11-28T16:01:36.3Z") == base + 300_000_000
+    assert daemon_time.rfc3339_ns("2026-11-28T16:01:36Z") == base
+    assert daemon_time.rfc3339_ns("2026-11-29T01:01:36.5+09:00") == base + 500_000_000
+    assert daemon_time.rfc3339_ns("2026-11-28T11:31:36-04:30") == base
+    for text in ("", "28 Nov 2026"):
+        with pytest.raises(ValueError):
+            daemon_time.rfc3339_ns(text)
 
 
 def test_docker_timestamp_keeps_nanoseconds():
-    assert events.docker_timestamp(1795881693080767476) == "1795881693.080767476"
-    assert events.docker_timestamp(5 * SECOND_NS + 7) == "5.000000007"
-    assert parse_docker_timestamp(events.docker_timestamp(1795881693080767476)) == 1795881693080767476
+    assert daemon_time.docker_timestamp(1795881693080767476) == "1795881693.080767476"
+    assert daemon_time.docker_timestamp(5 * NS_PER_S + 7) == "5.000000007"
+    assert parse_docker_timestamp(daemon_time.docker_timestamp(1795881693080767476)) == 1795881693080767476
 
 
 def test_recorded_events_have_distinct_keys_and_nanosecond_times():
@@ -170,8 +172,8 @@ def test_recorded_events_have_distinct_keys_and_nanosecond_times():
     assert len(set(keys)) == len(LIFECYCLE) == 9  # stop -t 0 logs two kill events
     assert events.event_time_ns(LIFECYCLE[0]) == 1795881693080767476
     old_style = {"status": "die", "id": "d7ee4dbeeddc", "from": "httpd:2.4", "time": 1441527846}
-    assert events.event_time_ns(old_style) == 1441527846 * SECOND_NS
-    assert events.event_key(old_style) == f"{1441527846 * SECOND_NS}::die:d7ee4dbeeddc"
+    assert events.event_time_ns(old_style) == 1441527846 * NS_PER_S
+    assert events.event_key(old_style) == f"{1441527846 * NS_PER_S}::die:d7ee4dbeeddc"
 
 
 def test_possibly_truncated_near_the_daemons_256_event_buffer():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker import metrics
+from hinemos_docker import daemon_time, metrics
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "stats"
 
@@ -32,7 +32,7 @@ def seconds_between(first, second):
     ("2026-11-28T15:55:25Z", datetime(2026, 11, 28, 15, 55, 25, tzinfo=timezone.utc)),
 ])
 def test_read_time_whole_seconds_follow_the_offset(text, expected):
-    assert metrics.read_time_ns(text) // metrics.NS_PER_S == int(expected.timestamp())
+    assert daemon_time.rfc3339_ns(text) // metrics.NS_PER_S == int(expected.timestamp())
 
 
 @pytest.mark.parametrize("text, nanoseconds", [
@@ -42,17 +42,17 @@ def test_read_time_whole_seconds_follow_the_offset(text, expected):
     ("2026-11-28T15:55:25Z", 0),
 ])
 def test_read_time_keeps_every_nanosecond(text, nanoseconds):
-    assert metrics.read_time_ns(text) % metrics.NS_PER_S == nanoseconds
+    assert daemon_time.rfc3339_ns(text) % metrics.NS_PER_S == nanoseconds
 
 
 def test_zero_read_time_means_not_running():
-    assert metrics.read_time_ns("0001-01-01T00:00:00Z") is None
+    assert daemon_time.rfc3339_ns("0001-01-01T00:00:00Z") is None
 
 
 @pytest.mark.parametrize("text", ["", "yesterday", "2026-11-28 15:55:25Z", "2026-11-28T15:55:25.1234567890Z"])
 def test_bad_read_time_is_an_error(text):
     with pytest.raises(ValueError):
-        metrics.read_time_ns(text)
+        daemon_time.rfc3339_ns(text)
 
 
 # ---- samples ----------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def test_v1_one_shot_sample_takes_the_documented_fields():
     raw = stats("v1-oneshot-busy-1.json")
     got = metrics.sample_from_stats(raw)
     usage = raw["cpu_stats"]["cpu_usage"]
-    assert got.read_ns == metrics.read_time_ns(raw["read"])
+    assert got.read_ns == daemon_time.rfc3339_ns(raw["read"])
     assert got.cpu_total == usage["total_usage"]
     assert got.percpu == tuple(usage["percpu_usage"])
     assert sum(got.percpu) == got.cpu_total  # the manual's (*1): total = sum of the cores
@@ -84,7 +84,7 @@ def test_stopped_container_gives_no_sample():
 def test_classic_stats_of_older_daemons_give_the_current_sample():
     raw = stats("v1-classic-busy.json")
     got = metrics.sample_from_stats(raw)
-    assert got.read_ns == metrics.read_time_ns(raw["read"])
+    assert got.read_ns == daemon_time.rfc3339_ns(raw["read"])
     assert got.cpu_total == raw["cpu_stats"]["cpu_usage"]["total_usage"]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hinemos_docker import metrics
-from hinemos_docker.cli import Console
+from hinemos_docker.cli import Console, build_parser
 from hinemos_docker.commands import cpu, disk, network, rates
 from hinemos_docker.errors import NotSupported, UsageError
 from hinemos_docker.output import format_line
@@ -78,18 +78,17 @@ def test_container_whose_counters_went_back_gets_a_warning_not_a_line():
 
 
 @pytest.mark.parametrize("argv, with_host_ok", [
-    (dict(mode="all", container_id=None, container_name=None), True),
-    (dict(mode="core", container_id=None, container_name=None), False),
-    (dict(mode="all", container_id="abc", container_name=None), False),
-    (dict(mode="all", container_id=None, container_name="web*"), False),
+    ([], True), (["--all"], True), (["--core"], False), (["-c", "abc"], False), (["-n", "web*"], False),
 ])
 def test_with_host_only_over_all_containers_in_all_mode(argv, with_host_ok):
-    cpu.check_options(_args(with_host=False, **argv))
+    parser = build_parser(cpu.COMMAND)
+    parser.check_rules(parser.parse_args(["-k", "K", *argv]))
+    with_host = parser.parse_args(["-k", "K", "--with-host", *argv])
     if with_host_ok:
-        cpu.check_options(_args(with_host=True, **argv))
+        parser.check_rules(with_host)
     else:
-        with pytest.raises(UsageError, match="--with-host"):
-            cpu.check_options(_args(with_host=True, **argv))
+        with pytest.raises(UsageError, match="--with-host cannot be combined with -c, -n or --core"):
+            parser.check_rules(with_host)
 
 
 @pytest.mark.parametrize("read, write, prefixes", [

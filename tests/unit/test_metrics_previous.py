@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hinemos_docker import metrics
+from hinemos_docker import daemon_time, metrics
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "stats"
 
@@ -202,7 +202,7 @@ def test_started_by_compares_the_start_with_the_previous_read():
     assert metrics.started_by(BUSY_1, "2001-01-01T00:00:00Z") is SAME
     assert metrics.started_by(BUSY_1, "2099-01-01T00:00:00Z") is NEW
     # nanosecond precision, both times on the daemon's clock
-    assert metrics.read_time_ns(time_text(read)) == read
+    assert daemon_time.rfc3339_ns(time_text(read)) == read
     assert metrics.started_by(BUSY_1, time_text(read)) is SAME
     assert metrics.started_by(BUSY_1, time_text(read + 1)) is NEW
     # Go's zero time: the daemon does not know when it started

@@ -6,7 +6,8 @@ from datetime import datetime
 import pytest
 
 from hinemos_docker import cli, syslog_format
-from hinemos_docker.errors import SyslogError
+from hinemos_docker.commands.container_status import COMMAND as CONTAINER_STATUS
+from hinemos_docker.errors import SyslogError, UsageError
 from hinemos_docker.syslog_format import SyslogMessage
 
 # The manager's header parse (6.1+; 6.0 is the strict subset): <PRI>, an RFC 3164 date whose
@@ -36,9 +37,16 @@ def test_pri_is_facility_times_8_plus_severity_with_user_info_default():
     assert syslog_format.priority("kern", "emerg") == 0
 
 
-def test_every_facility_and_severity_of_the_cli_has_a_code():
-    assert set(cli.SYSLOG_FACILITIES) == set(syslog_format.FACILITY_CODES)
-    assert set(cli.SYSLOG_SEVERITIES) == set(syslog_format.SEVERITY_CODES)
+def test_the_command_line_takes_the_rfc3164_names_and_nothing_else():
+    parser = cli.build_parser(CONTAINER_STATUS)
+    pris = {syslog_format.priority(args.syslog_facility, args.syslog_severity)
+            for args in (parser.parse_args(["-s", "127.0.0.1:514", "--syslog-facility", f,
+                                            "--syslog-severity", s])
+                         for f in ("kern", "cron", "authpriv", "ftp", "local0", "local7")
+                         for s in ("emerg", "warning", "debug"))}
+    assert pris == {f * 8 + s for f in (0, 9, 10, 11, 16, 23) for s in (0, 4, 7)}
+    with pytest.raises(UsageError, match="invalid choice: 'lokal0'"):
+        parser.parse_args(["-s", "127.0.0.1:514", "--syslog-facility", "lokal0"])
 
 
 def test_unknown_facility_is_a_syslog_error():
