@@ -188,15 +188,16 @@ def node_variables(node):
             for v in (node or {}).get("nodeVariableInfo") or [] if v}
 
 
-def nodes_to_read(action, desired, repo):
-    """The node IDs whose details (getNode) a plan needs: none for Add; this host's container
-    nodes for Update; for Delete, the candidates whose container is gone (to check DOCKER_HOST)."""
-    if action == "update":
-        return [c.facility_id for c in desired.containers if c.registrable and repo.is_node(c.facility_id)]
-    if action == "delete":
-        current = {c.facility_id for c in desired.containers}
-        return [fid for fid in delete_candidates(desired, repo) if fid not in current]
-    return []
+def container_nodes(desired, repo):
+    """The nodes of this host's containers that exist: the full nodes (getNode) Update compares."""
+    return [c.facility_id for c in desired.containers if c.registrable and repo.is_node(c.facility_id)]
+
+
+def gone_candidates(desired, repo):
+    """The delete candidates whose container is gone: the full nodes (getNode) Delete reads to check
+    their DOCKER_HOST."""
+    current = {c.facility_id for c in desired.containers}
+    return [fid for fid in delete_candidates(desired, repo) if fid not in current]
 
 
 def delete_candidates(desired, repo):

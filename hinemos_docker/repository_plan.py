@@ -5,7 +5,7 @@ Every plan adds only what is missing and changes only what differs, so a second 
 unchanged world plans no call; assignments are batched, one assignNodeScope per scope.
 """
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from .messages import message
 from .repository_model import (
@@ -15,9 +15,13 @@ from .repository_model import (
     TYPE_NODE,
     TYPE_SCOPE,
     VARIABLES,
+    ContainerNode,
+    Desired,
     Facility,
     Repository,
+    container_nodes,
     delete_candidates,
+    gone_candidates,
     node_variables,
     own_scopes,
 )
@@ -263,20 +267,6 @@ def refreshed_node(node, current):
     return refreshed, changed
 
 
-def container_lines(action, desired):
-    """The container list as each script prints it (docs/rules.md#sync-listing)."""
-    lines = [message("got_containers" if action == "delete" else "getting_containers")]
-    for node in desired.containers:
-        if action == "delete":
-            lines.append(message("container", id=node.container_id, name=node.name))
-            continue
-        if action == "add" and not node.ports:
-            lines.append(message("port_not_bind"))
-        lines.append(message("container_status", id=node.container_id, name=node.name, status=node.status,
-                             state=node.state))
-    return lines
-
-
 def applied(repo, calls):
     """The Repository as the manager holds it after `calls` (made in order) succeeded: what the
     next plan of the same run needs instead of reading the tree again. A node added is known in
@@ -314,4 +304,56 @@ def applied(repo, calls):
     return Repository(facilities, members, nodes)
 
 
-PLANS = {"add": add_plan, "delete": delete_plan, "update": update_plan}
+# ---- the three actions ------------------------------------------------------------------------
+
+def _status_line(node):
+    return message("container_status", id=node.container_id, name=node.name, status=node.status,
+                   state=node.state)
+
+
+def _add_listing(node):
+    return ([] if node.ports else [message("port_not_bind")]) + [_status_line(node)]
+
+
+def _delete_listing(node):
+    return [message("container", id=node.container_id, name=node.name)]
+
+
+def _update_listing(node):
+    return [_status_line(node)]
+
+
+@dataclass(frozen=True)
+class SyncAction:
+    """One of the sync's three actions, as data: the script that runs it alone, how it lists the
+    containers (docs/rules.md#sync-listing), which full nodes its plan needs (None: the facility
+    tree is enough) and its plan."""
+
+    name: str
+    script: str
+    listing_title: str
+    listing: Callable[[ContainerNode], list]
+    nodes_to_read: Optional[Callable[[Desired, Repository], list]]
+    plan: Callable[[Desired, Repository], Plan]
+
+    @property
+    def reads_nodes(self):
+        return self.nodes_to_read is not None
+
+    def node_ids(self, desired, repo):
+        """The IDs of the full nodes the plan needs."""
+        return self.nodes_to_read(desired, repo) if self.reads_nodes else []
+
+    def container_lines(self, desired):
+        """The container list as the script prints it before its plan."""
+        return [message(self.listing_title)] + [line for node in desired.containers
+                                                for line in self.listing(node)]
+
+
+ADD = SyncAction("add", "RepositoryDockerNodeAdd.py", "getting_containers", _add_listing, None, add_plan)
+DELETE = SyncAction("delete", "RepositoryDockerNodeDelete.py", "got_containers", _delete_listing,
+                    gone_candidates, delete_plan)
+UPDATE = SyncAction("update", "RepositoryDockerNodeUpdate.py", "getting_containers", _update_listing,
+                    container_nodes, update_plan)
+# in the order the manual's cron wrapper runs them
+ACTIONS = (ADD, DELETE, UPDATE)

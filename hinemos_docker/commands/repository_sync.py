@@ -62,12 +62,11 @@ def _sync(action):
             engine = connect_docker(args)
             desired = repository_model.desired_state(args.host_facility_id, host_address(engine.endpoint),
                                                engine.containers(all=True), datetime.now())
-            for line in repository_plan.container_lines(action, desired):
+            for line in action.container_lines(desired):
                 say(line)
             repo = repository_model.repository_from_tree(tree)
-            repo = repo.with_nodes(read_nodes(client, repository_model.nodes_to_read(action, desired, repo),
-                                              args.manager_reads))
-            apply(repository_plan.PLANS[action](desired, repo), client, say)
+            repo = repo.with_nodes(read_nodes(client, action.node_ids(desired, repo), args.manager_reads))
+            apply(action.plan(desired, repo), client, say)
         finally:
             client.close()
         say(messages.message("completed"))
@@ -80,8 +79,6 @@ OPTIONS = [cli.docker_options, cli.hinemos_options, cli.manager_reads_option, cl
 # ---- one run for many hosts (the cron wrapper's) ------------------------------------------------
 
 WRAPPER = "RepositoryDockerNode.sh"
-STEPS = (("add", "RepositoryDockerNodeAdd.py"), ("delete", "RepositoryDockerNodeDelete.py"),
-         ("update", "RepositoryDockerNodeUpdate.py"))
 
 
 def _host_entry(text):
@@ -136,8 +133,8 @@ def _read_run(args, user, password):
                 return client, repo, exc, [listing.result() for listing in listings]
             desired = [listing.result() for listing in listings]
         listed = [d for d in desired if not isinstance(d, Exception)]
-        wanted = [fid for d in listed for action in ("delete", "update")
-                  for fid in repository_model.nodes_to_read(action, d, repo)]
+        wanted = [fid for d in listed for action in repository_plan.ACTIONS
+                  for fid in action.node_ids(d, repo)]
         try:
             return client, repo.with_nodes(read_nodes(client, wanted, args.manager_reads)), None, desired
         except HinemosDockerError as exc:
@@ -162,7 +159,7 @@ def _sync_hosts(args, console):
         console.print(line.render(japanese))
     try:
         for (ip, fid), host in zip(args.hosts, desired):
-            for action, script in STEPS:
+            for action in repository_plan.ACTIONS:
                 say(messages.message("started"))
                 say(messages.message("logging_in"))
                 try:
@@ -171,19 +168,20 @@ def _sync_hosts(args, console):
                         say(messages.message("username", user=user))
                     if isinstance(host, Exception):
                         raise host
-                    if manager_error is not None and (repo is None or action != "add"):
-                        raise manager_error  # Add needs no full node
-                    for line in repository_plan.container_lines(action, host):
+                    if manager_error is not None and (repo is None or action.reads_nodes):
+                        raise manager_error
+                    for line in action.container_lines(host):
                         say(line)
                     done = []
                     try:
-                        apply(repository_plan.PLANS[action](host, repo), client, say, done)
+                        apply(action.plan(host, repo), client, say, done)
                     finally:
                         repo = repository_plan.applied(repo, done)
                     say(messages.message("completed"))
                 except HinemosDockerError as exc:
-                    cli.Console(script, console.out, console.err).error(error_text(exc))
-                    console.err.write(f"{WRAPPER}: {script} -i {ip} -f {fid} failed (exit {exc.exit_code})\n")
+                    cli.Console(action.script, console.out, console.err).error(error_text(exc))
+                    console.err.write(f"{WRAPPER}: {action.script} -i {ip} -f {fid} failed "
+                                      f"(exit {exc.exit_code})\n")
                     failures += 1
     finally:
         if client is not None:
@@ -199,29 +197,29 @@ EPILOG = ("Messages are in Japanese when the locale (LC_ALL, LC_MESSAGES, LANG) 
           "otherwise. Exit status: 0 normal, 1 abnormal.")
 
 ADD = cli.Command(
-    prog="RepositoryDockerNodeAdd.py",
+    prog=repository_plan.ADD.script,
     description="Register the containers of a Docker host as Hinemos nodes: create the scopes "
                 "docker_container, docker_host, docker_map and HOST_FACILITY_ID_scope, the host node "
                 "and one node per container (running: managed, others: not), and assign them, plus "
                 "each container to the existing scopes of its hinemosAssignScopeId label. Only what is "
                 "missing is created, so reruns and further hosts are safe.",
-    options=OPTIONS, main=_sync("add"), epilog=EPILOG, error_text=error_text)
+    options=OPTIONS, main=_sync(repository_plan.ADD), epilog=EPILOG, error_text=error_text)
 
 DELETE = cli.Command(
-    prog="RepositoryDockerNodeDelete.py",
+    prog=repository_plan.DELETE.script,
     description="Delete the container nodes of a Docker host (node variable DOCKER_HOST = "
                 "HOST_FACILITY_ID) whose container no longer exists. Scopes, host nodes and other "
                 "hosts' nodes are never deleted.",
-    options=OPTIONS, main=_sync("delete"), epilog=EPILOG, error_text=error_text)
+    options=OPTIONS, main=_sync(repository_plan.DELETE), epilog=EPILOG, error_text=error_text)
 
 UPDATE = cli.Command(
-    prog="RepositoryDockerNodeUpdate.py",
+    prog=repository_plan.UPDATE.script,
     description="Update the container nodes of a Docker host: node variable DOCKER_STATUS and the "
                 "management flag from the container state (only running containers are managed), "
                 "node name, host name and node variables of a container recreated under the same "
                 "name, and assignments to the existing scopes of the hinemosAssignScopeId label "
                 "(never released).",
-    options=OPTIONS, main=_sync("update"), epilog=EPILOG, error_text=error_text)
+    options=OPTIONS, main=_sync(repository_plan.UPDATE), epilog=EPILOG, error_text=error_text)
 
 SYNC = cli.Command(
     prog="RepositoryDockerNodeSync.py",

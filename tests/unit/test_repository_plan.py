@@ -18,11 +18,11 @@ from hinemos_docker.repository_model import (
     Facility,
     Repository,
     desired_state,
-    nodes_to_read,
     repository_from_tree,
 )
-from hinemos_docker.repository_plan import PLANS, applied, container_lines, refreshed_node
+from hinemos_docker.repository_plan import ACTIONS, applied, refreshed_node
 
+ACTION = {action.name: action for action in ACTIONS}
 DATA = Path(__file__).parent.parent / "data" / "repository"
 NOW = datetime(2015, 8, 31, 16, 5, 7)
 IP = "100.74.26.24"
@@ -89,11 +89,11 @@ class Manager:
 
     def snapshot(self, action, desired):
         repo = Repository(dict(self.facilities), {k: set(v) for k, v in self.members.items()})
-        return repo.with_nodes({fid: self.nodes.get(fid) for fid in nodes_to_read(action, desired, repo)})
+        return repo.with_nodes({fid: self.nodes.get(fid) for fid in ACTION[action].node_ids(desired, repo)})
 
     def run(self, action, desired):
         """Plan against the current repository, replay the calls; returns the plan."""
-        plan = PLANS[action](desired, self.snapshot(action, desired))
+        plan = ACTION[action].plan(desired, self.snapshot(action, desired))
         for call in plan.calls:
             getattr(self, call.operation)(*call.args)
         return plan
@@ -462,10 +462,10 @@ def test_reads_are_only_what_a_plan_needs():
     world = [container("a", "aaa"), container("b", "bbb")]
     manager.run("add", want(world))
     repo = manager.snapshot("add", want(world))
-    assert nodes_to_read("add", want(world), repo) == []
-    assert nodes_to_read("update", want(world), repo) == ["docker_host1-a", "docker_host1-b"]
-    assert nodes_to_read("delete", want(world), repo) == []
-    assert nodes_to_read("delete", want(world[:1]), repo) == ["docker_host1-b"]
+    assert ACTION["add"].node_ids(want(world), repo) == []
+    assert ACTION["update"].node_ids(want(world), repo) == ["docker_host1-a", "docker_host1-b"]
+    assert ACTION["delete"].node_ids(want(world), repo) == []
+    assert ACTION["delete"].node_ids(want(world[:1]), repo) == ["docker_host1-b"]
 
 
 # ---- the manual's examples of Add, Delete and Update, in Japanese ---------------------------------
@@ -519,7 +519,7 @@ docker_host1-conteiner_A を割り当てます。"""
 def test_the_manuals_add_example():
     manager = Manager(scopes=["web1", "web2"])
     desired = want(manual_add_world())
-    text = [line.render(True) for line in container_lines("add", desired)] + lines(
+    text = [line.render(True) for line in ACTION["add"].container_lines(desired)] + lines(
         manager.run("add", desired), japanese=True)
     assert text == MANUAL_ADD.splitlines()
 
@@ -558,7 +558,7 @@ def test_the_manuals_delete_example():
     manager = Manager(scopes=["web1", "web2"])
     manager.run("add", want(manual_world()))
     desired = want(manual_world(with_d=False))
-    assert [line.render(True) for line in container_lines("delete", desired)] == [
+    assert [line.render(True) for line in ACTION["delete"].container_lines(desired)] == [
         "Dockerコンテナの情報を取得しました。", "Id:0e0d8cdf3ab7 Name:conteiner_C",
         "Id:1eae26f41927 Name:conteiner_B", "Id:b66e046560f3 Name:conteiner_A"]
     text = lines(manager.run("delete", desired), japanese=True)
@@ -574,7 +574,7 @@ def test_the_manuals_update_example():
     manager = Manager(scopes=["web1", "web2"])
     manager.run("add", want(manual_world(with_d=False)))
     desired = want(manual_world(c_status="Exited (0) 16 seconds ago", with_d=False))
-    text = [line.render(True) for line in container_lines("update", desired)] + lines(
+    text = [line.render(True) for line in ACTION["update"].container_lines(desired)] + lines(
         manager.run("update", desired), japanese=True)
     assert text == MANUAL_UPDATE.splitlines()
 
@@ -599,13 +599,13 @@ def test_one_snapshot_carried_through_applied_plans_as_a_fresh_read_would():
     snapshot = carried.snapshot("add", wanted["docker_host1"])
     snapshot = snapshot.with_nodes({fid: carried.nodes.get(fid) for desired in wanted.values()
                                     for action in ("delete", "update")
-                                    for fid in nodes_to_read(action, desired, snapshot)})
+                                    for fid in ACTION[action].node_ids(desired, snapshot)})
     made = set()
     for host, desired in wanted.items():
         for action in ("add", "delete", "update"):
             expected = fresh.run(action, desired)
             made.update(call.operation for call in expected.calls)
-            plan = PLANS[action](desired, snapshot)
+            plan = ACTION[action].plan(desired, snapshot)
             assert (lines(plan), operations(plan)) == (lines(expected), operations(expected)), (host, action)
             for call in plan.calls:
                 getattr(carried, call.operation)(*call.args)
