@@ -218,10 +218,6 @@ class SoapClient:
         """A new client of the same endpoint: a suds client is not thread-safe."""
         return SoapRepositoryClient(self.base_url, *self._credentials, self.http.another())
 
-    def echo(self, text):
-        """echo: the manager answers 'text, text'."""
-        return self.call("echo", text)
-
 
 class SoapRepositoryClient(SoapClient):
     """The RepositoryEndpoint, with plain-data helpers for the repository sync."""
@@ -266,12 +262,6 @@ class SoapRepositoryClient(SoapClient):
         if ids:
             self.call("assignNodeScope", scope_id, ids)
 
-    def release_node_scope(self, scope_id, node_ids):
-        """releaseNodeScope; the manager faults (HinemosUnknown) for a node that is not a member."""
-        ids = list(node_ids)
-        if ids:
-            self.call("releaseNodeScope", scope_id, ids)
-
     def set_valid(self, facility_id, valid):
         """setValid: the node's management flag."""
         self.call("setValid", facility_id, bool(valid))
@@ -286,18 +276,6 @@ class SoapRepositoryClient(SoapClient):
     def facility_tree(self):
         """getFacilityTree(None) as {facilityId, facilityName, facilityType, valid, builtInFlg, children}."""
         return tree(self.call("getFacilityTree", None))
-
-    def facility_ids(self, parent_id, level=0):
-        """getFacilityIdList: `parent_id` itself and the ids under it (0 = all levels)."""
-        return self.call("getFacilityIdList", parent_id, level)
-
-    def node_list(self, parent_id, level=0):
-        """getNodeList: nodes under `parent_id`, as the manager's partial copies (do not trust `valid`)."""
-        return self.call("getNodeList", parent_id, level)
-
-    def platforms(self):
-        """getPlatformList as {platform id: name}."""
-        return {p["id"]: p.get("name") for p in self.call("getPlatformList")}
 
 
 def tree(item):

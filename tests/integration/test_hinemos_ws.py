@@ -46,7 +46,7 @@ def closed_port():
 def test_connect_names_the_wsdl_url(sandbox):
     client = hinemos_ws.connect(sandbox.base_url + "/", "hinemos", "hinemos")
     assert client.endpoint_url == f"{sandbox.base_url}/RepositoryEndpoint?wsdl"
-    assert client.echo("hi") == "hi, hi"
+    assert client.call("echo", "hi") == "hi, hi"
 
 
 @pytest.mark.parametrize("sandbox_version", SANDBOX_VERSIONS)
@@ -79,10 +79,10 @@ def test_repository_helpers(client, sandbox, sandbox_version):
     client.add_node(node("c2"))
     client.assign_node_scope("docker_host1", ["c1", "c2"])
     client.assign_node_scope("docker_host1", ["c1"])  # already a member
-    assert sorted(client.facility_ids("docker")) == ["c1", "c2", "docker", "docker_host1"]
-    assert client.facility_ids("docker", 1) == ["docker", "docker_host1"]
-    assert client.facility_ids("ghost") == []
-    listed = client.node_list("docker")
+    assert sorted(client.call("getFacilityIdList", "docker", 0)) == ["c1", "c2", "docker", "docker_host1"]
+    assert client.call("getFacilityIdList", "docker", 1) == ["docker", "docker_host1"]
+    assert client.call("getFacilityIdList", "ghost", 0) == []
+    listed = client.call("getNodeList", "docker", 0)
     assert_plain(listed)
     assert sorted(n["facilityId"] for n in listed) == ["c1", "c2"]
     client.modify_node(node("c1", facilityName="renamed"))
@@ -91,10 +91,10 @@ def test_repository_helpers(client, sandbox, sandbox_version):
     assert client.node("c2")["valid"] is False
     assert client.call("getNodeFacilityIdList", "docker", None, 0) == ["c1"]
     assert (client.is_node("c1"), client.is_node("docker"), client.is_node("ghost")) == (True, False, None)
-    client.release_node_scope("docker_host1", ["c2"])
+    client.call("releaseNodeScope", "docker_host1", ["c2"])
     client.delete_nodes(["c1", "c2"])
-    assert client.node_list("docker") == []
-    assert client.platforms()["LINUX"]
+    assert client.call("getNodeList", "docker", 0) == []
+    assert any(p["id"] == "LINUX" and p.get("name") for p in client.call("getPlatformList"))
     tree = client.facility_tree()
     assert_plain(tree)
     assert tree["facilityId"] == "_ROOT_" and tree["facilityType"] == 2
@@ -108,7 +108,7 @@ def test_repository_helpers(client, sandbox, sandbox_version):
 def test_calls_count_what_was_sent(client, sandbox):
     client.delete_nodes([])
     client.assign_node_scope("REGISTERED", [])
-    client.echo("a")
+    client.call("echo", "a")
     client.node("ghost")
     assert client.calls == {"echo": 1, "getNode": 1}
     assert sandbox.calls == {"echo": 1, "getNode": 1}
@@ -117,7 +117,7 @@ def test_calls_count_what_was_sent(client, sandbox):
 def test_wrong_password_is_invalid_user_pass(sandbox):
     client = hinemos_ws.connect(sandbox.base_url, "x", "wrong")  # the WSDL needs no login
     with pytest.raises(HinemosFault) as info:
-        client.echo("hi")
+        client.call("echo", "hi")
     e = info.value
     assert (e.name, e.fault_message, e.url) == ("InvalidUserPass", "user(x)/password is invalid combination",
                                                 client.endpoint_url)
@@ -155,7 +155,7 @@ def test_manager_gone_after_connect(sandbox):
     client = hinemos_ws.connect(sandbox.base_url, "hinemos", "hinemos")
     sandbox.stop()
     with pytest.raises(HinemosError, match="connection refused$") as info:
-        client.echo("hi")
+        client.call("echo", "hi")
     assert str(info.value) == f"cannot reach the Hinemos manager at {client.service_url}: connection refused"
 
 
@@ -225,14 +225,14 @@ NULL_MESSAGE = ('<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"
 def test_fault_shapes_the_stand_in_never_sends(client, sandbox, monkeypatch, reply, expected):
     monkeypatch.setattr(sandbox, "handle", lambda body, authorization, *endpoint: reply)
     with pytest.raises(HinemosFault) as info:
-        client.echo("hi")
+        client.call("echo", "hi")
     assert (info.value.name, info.value.fault_message) == expected
 
 
 def test_a_non_soap_error_page_is_one_line(client, sandbox, monkeypatch):
     monkeypatch.setattr(sandbox, "handle", lambda body, authorization, *endpoint: (503, "<html>busy</html>"))
     with pytest.raises(HinemosError) as info:
-        client.echo("hi")
+        client.call("echo", "hi")
     assert "\n" not in str(info.value) and client.endpoint_url in str(info.value) and "503" in str(info.value)
 
 

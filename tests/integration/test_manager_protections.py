@@ -210,7 +210,7 @@ def test_https_verified_with_the_given_ca_over_rest_and_soap(run_script, make_sa
 def test_https_verified_by_the_soap_client_itself(https_sandbox, tls_certs):
     client = hinemos_ws.connect(https_sandbox.base_url, "hinemos", "hinemos",
                                 http=ManagerHttp(https_sandbox.root_url, cacert=str(tls_certs.ca)))
-    assert client.echo("hi") == "hi, hi"
+    assert client.call("echo", "hi") == "hi, hi"
 
 
 @pytest.mark.parametrize("cacert", [None, "other"])

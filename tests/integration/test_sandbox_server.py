@@ -207,7 +207,8 @@ def test_a_killed_stand_in_loses_nothing_acknowledged(run_sandbox_process, tmp_p
     json.loads(data.read_text("utf-8"))  # a complete document, never a torn one
     process, base_url = run_sandbox_process(data)
     client = hinemos_ws.connect(base_url, "hinemos", "hinemos")
-    assert sorted(client.facility_ids("docker", 1)) == sorted(["docker"] + [f"web{n}" for n in range(1, 20)])
+    listed = client.call("getFacilityIdList", "docker", 1)
+    assert sorted(listed) == sorted(["docker"] + [f"web{n}" for n in range(1, 20)])
     assert client.node("web0") is None
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
