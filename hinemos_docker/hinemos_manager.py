@@ -36,8 +36,6 @@ class RepositoryClient(Protocol):
     def modify_node(self, node: dict) -> None:
         """Replace the node: pass node() as read, with the changes; everything else is kept."""
 
-    def set_valid(self, facility_id: str, valid: bool) -> None: ...
-
     def add_scope(self, parent_id: str, facility_id: str, name: str) -> None: ...
 
     def assign_node_scope(self, scope_id: str, node_ids: list) -> None:

@@ -184,11 +184,6 @@ class RestRepositoryClient:
         body = {key: value for key, value in to_json(node).items() if key not in NOT_MODIFIABLE}
         self._request("PUT", f"{REPOSITORY}/node/{quote(node['facilityId'])}", "modifyNode", body=body)
 
-    def set_valid(self, facility_id, valid):
-        """PUT node_valid/{id}: the node's management flag."""
-        self._request("PUT", f"{REPOSITORY}/node_valid/{quote(facility_id)}", "setValid",
-                      body={"flg": bool(valid)})
-
     def delete_nodes(self, facility_ids):
         """DELETE node?facilityIds=a,b: all in one call and one transaction; nothing sent for []."""
         ids = list(facility_ids)

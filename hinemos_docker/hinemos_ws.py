@@ -262,10 +262,6 @@ class SoapRepositoryClient(SoapClient):
         if ids:
             self.call("assignNodeScope", scope_id, ids)
 
-    def set_valid(self, facility_id, valid):
-        """setValid: the node's management flag."""
-        self.call("setValid", facility_id, bool(valid))
-
     def is_node(self, facility_id):
         """isNode: True for a node, False for a scope, None for an unknown id."""
         try:

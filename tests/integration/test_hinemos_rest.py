@@ -80,7 +80,7 @@ def test_modify_sends_back_what_was_read_so_nothing_an_operator_added_is_lost(cl
         ("DOCKER_STATUS", "b"), ("OWNER", "ops")]
     assert (after["valid"], after["snmpCommunity"], after["nodeNoteInfo"][0]["note"]) == (
         False, "private", "keep me")
-    client.set_valid("c1", True)
+    client.modify_node({**client.node("c1"), "valid": True})
     assert rest.node("c1")["valid"] is True
 
 
@@ -117,7 +117,7 @@ def test_every_error_body_maps_to_the_exception_a_soap_fault_maps_to(client, san
         client.delete_nodes(["c1"])
     sandbox.privileges.discard("MODIFY")
     with pytest.raises(MissingPrivilege, match="raised InvalidRole: You do not have access rights"):
-        client.set_valid("c1", False)
+        client.modify_node({**client.node("c1"), "valid": False})
 
 
 def test_wrong_password_is_invalid_credentials_at_login(sandbox):

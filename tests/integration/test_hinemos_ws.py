@@ -87,7 +87,7 @@ def test_repository_helpers(client, sandbox, sandbox_version):
     assert sorted(n["facilityId"] for n in listed) == ["c1", "c2"]
     client.modify_node(node("c1", facilityName="renamed"))
     assert client.node("c1")["facilityName"] == "renamed"
-    client.set_valid("c2", False)
+    client.call("setValid", "c2", False)
     assert client.node("c2")["valid"] is False
     assert client.call("getNodeFacilityIdList", "docker", None, 0) == ["c1"]
     assert (client.is_node("c1"), client.is_node("docker"), client.is_node("ghost")) == (True, False, None)

@@ -181,7 +181,7 @@ def test_restart_serves_the_same_repository(make_sandbox, tmp_path, version):
     client.add_scope(None, "docker", "Docker")
     _add(client, "web1", nodeVariableInfo=[{"nodeVariableName": "DOCKER_STATUS", "nodeVariableValue": "up"}])
     client.assign_node_scope("docker", ["web1"])
-    client.set_valid("web1", False)
+    client.call("setValid", "web1", False)
     before = (client.facility_tree(), client.node("web1"))
     first.stop()
     second = make_sandbox(version=version, data=data)
