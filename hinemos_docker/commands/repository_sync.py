@@ -193,33 +193,36 @@ def error_text(exc):
     """Error lines in the language of the progress lines."""
     return messages.error_line(exc, messages.is_japanese())
 
+
 EPILOG = ("Messages are in Japanese when the locale (LC_ALL, LC_MESSAGES, LANG) is ja, in English "
           "otherwise. Exit status: 0 normal, 1 abnormal.")
 
-ADD = cli.Command(
-    prog=repository_plan.ADD.script,
-    description="Register the containers of a Docker host as Hinemos nodes: create the scopes "
-                "docker_container, docker_host, docker_map and HOST_FACILITY_ID_scope, the host node "
-                "and one node per container (running: managed, others: not), and assign them, plus "
-                "each container to the existing scopes of its hinemosAssignScopeId label. Only what is "
-                "missing is created, so reruns and further hosts are safe.",
-    options=OPTIONS, main=_sync(repository_plan.ADD), epilog=EPILOG, error_text=error_text)
 
-DELETE = cli.Command(
-    prog=repository_plan.DELETE.script,
-    description="Delete the container nodes of a Docker host (node variable DOCKER_HOST = "
-                "HOST_FACILITY_ID) whose container no longer exists. Scopes, host nodes and other "
-                "hosts' nodes are never deleted.",
-    options=OPTIONS, main=_sync(repository_plan.DELETE), epilog=EPILOG, error_text=error_text)
+def _single_host_command(action, description):
+    """The documented script that runs one action for one Docker host."""
+    return cli.Command(prog=action.script, description=description, options=OPTIONS, main=_sync(action),
+                       epilog=EPILOG, error_text=error_text)
 
-UPDATE = cli.Command(
-    prog=repository_plan.UPDATE.script,
-    description="Update the container nodes of a Docker host: node variable DOCKER_STATUS and the "
-                "management flag from the container state (only running containers are managed), "
-                "node name, host name and node variables of a container recreated under the same "
-                "name, and assignments to the existing scopes of the hinemosAssignScopeId label "
-                "(never released).",
-    options=OPTIONS, main=_sync(repository_plan.UPDATE), epilog=EPILOG, error_text=error_text)
+
+ADD = _single_host_command(
+    repository_plan.ADD,
+    "Register the containers of a Docker host as Hinemos nodes: create the scopes "
+    "docker_container, docker_host, docker_map and HOST_FACILITY_ID_scope, the host node "
+    "and one node per container (running: managed, others: not), and assign them, plus "
+    "each container to the existing scopes of its hinemosAssignScopeId label. Only what is "
+    "missing is created, so reruns and further hosts are safe.")
+DELETE = _single_host_command(
+    repository_plan.DELETE,
+    "Delete the container nodes of a Docker host (node variable DOCKER_HOST = "
+    "HOST_FACILITY_ID) whose container no longer exists. Scopes, host nodes and other "
+    "hosts' nodes are never deleted.")
+UPDATE = _single_host_command(
+    repository_plan.UPDATE,
+    "Update the container nodes of a Docker host: node variable DOCKER_STATUS and the "
+    "management flag from the container state (only running containers are managed), "
+    "node name, host name and node variables of a container recreated under the same "
+    "name, and assignments to the existing scopes of the hinemosAssignScopeId label "
+    "(never released).")
 
 SYNC = cli.Command(
     prog="RepositoryDockerNodeSync.py",
