@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from . import manager_url, repository_model, syslog_format, urls
+from . import manager_url, urls
 from .deadline import NO_DEADLINE, Deadline
 from .errors import ExitCode, HinemosDockerError, Interrupted, LocalFileError, UsageError
 from .urls import has_credentials, without_credentials
@@ -249,7 +249,8 @@ def snmp_community(text):
 
 
 def facility_id(text):
-    if not repository_model.is_facility_id(text):
+    from .repository_model import is_facility_id  # only the scripts that take a facility ID pay for it
+    if not is_facility_id(text):
         raise argparse.ArgumentTypeError(
             f"invalid facility ID '{text}' (1-512 of letters, digits and - _ . @)")
     return text
@@ -424,21 +425,19 @@ def state_dir(args, environ=None):
     return args.state_dir or environ.get("HINEMOS_DOCKER_STATE_DIR") or DEFAULT_STATE_DIR
 
 
-SYSLOG_FACILITIES = tuple(syslog_format.FACILITY_CODES)
-SYSLOG_SEVERITIES = tuple(syslog_format.SEVERITY_CODES)
-
-
 def syslog_options(parser, required=False):
+    from .syslog_format import FACILITY_CODES, SEVERITY_CODES  # the syslog monitors' own table
+    facilities, severities = tuple(FACILITY_CODES), tuple(SEVERITY_CODES)
     group = parser.add_argument_group("syslog")
     group.add_argument("-s", "--syslog", metavar="SYSLOG_HOST:PORT", type=host_port, required=required,
                        help="syslog destination of the result, e.g. 127.0.0.1:514")
     group.add_argument("--syslog-protocol", choices=("udp", "tcp"), default="udp",
                        help="syslog transport (default: udp)")
     # a metavar, so that usage stays short; the choices are listed in the help
-    group.add_argument("--syslog-facility", choices=SYSLOG_FACILITIES, default="user", metavar="FACILITY",
-                       help=f"syslog facility: {', '.join(SYSLOG_FACILITIES)} (default: user)")
-    group.add_argument("--syslog-severity", choices=SYSLOG_SEVERITIES, default="info", metavar="SEVERITY",
-                       help=f"syslog severity: {', '.join(SYSLOG_SEVERITIES)} (default: info)")
+    group.add_argument("--syslog-facility", choices=facilities, default="user", metavar="FACILITY",
+                       help=f"syslog facility: {', '.join(facilities)} (default: user)")
+    group.add_argument("--syslog-severity", choices=severities, default="info", metavar="SEVERITY",
+                       help=f"syslog severity: {', '.join(severities)} (default: info)")
 
 
 def snmp_options(parser):
