@@ -91,6 +91,14 @@ class Repository:
         return {"format": STATE_FORMAT, "version": self.version, "facilities": facilities,
                 "children": {p: list(c) for p, c in self.children.items()}, "used": self.used}
 
+    def snapshot(self):
+        """What restore() takes back to: the dicts a write changes, copied one level deep (the
+        writes replace facility records and never change them in place)."""
+        return dict(self.facilities), {p: dict(c) for p, c in self.children.items()}, dict(self.used)
+
+    def restore(self, snapshot):
+        self.facilities, self.children, self.used = snapshot
+
     def _load(self, state):
         if state.get("format") != STATE_FORMAT:
             raise ValueError(f"unknown data format {state.get('format')!r}")

@@ -150,9 +150,8 @@ class Sandbox:
                                                 "settings")
         state = store.load(data) if data is not None else None
         self._load(state)
-        self._saved = store.dump(self._state())
         if data is not None and state is None:
-            store.write(data, self._saved)  # a new data file holds the fresh repository at once
+            store.write(data, store.dump(self._state()))  # a new data file holds the fresh repository at once
         tls_context = None
         if tls_cert is not None:  # HTTPS, as a manager behind a TLS front
             tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -247,10 +246,17 @@ class Sandbox:
                 self.in_flight -= 1
 
     def _persist(self):
-        text = store.dump(self._state())
         if self.data is not None:
-            store.write(self.data, text)
-        self._saved = text
+            store.write(self.data, store.dump(self._state()))
+
+    def _undo_point(self):
+        """What a failed write goes back to, taken before every write: a shallow copy of the
+        repository (a write costs the same at any number of node fields) and of the settings."""
+        return self.repository.snapshot(), self.settings.snapshot()
+
+    def _undo(self, point):
+        self.repository.restore(point[0])
+        self.settings.restore(point[1])
 
     # -- requests --------------------------------------------------------------------------------
 
@@ -301,6 +307,7 @@ class Sandbox:
     def run(self, function, writing, args, model="repository"):
         """function(model, *args) under the lock held by the caller, `model` the repository or the
         settings; a write is persisted, or undone if it failed (like the manager's transaction)."""
+        undo_point = self._undo_point() if writing else None
         try:
             result = function(getattr(self, model), *args)
             if writing:
@@ -308,7 +315,7 @@ class Sandbox:
             return result
         except Exception as e:  # like the manager: a failed write applies nothing
             if writing:
-                self._load(json.loads(self._saved))
+                self._undo(undo_point)
             if isinstance(e, Fault):
                 raise
             raise Fault("HinemosUnknown", str(e) or None) from e

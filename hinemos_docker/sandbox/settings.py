@@ -46,6 +46,13 @@ class Settings:
             self.jobunits = state["jobunits"]
             self.notifications = state["notifications"]
 
+    def snapshot(self):
+        """What restore() takes back to (the settings are few: a deep copy)."""
+        return copy.deepcopy((self.monitors, self.jobunits, self.notifications, self.locks))
+
+    def restore(self, snapshot):
+        self.monitors, self.jobunits, self.notifications, self.locks = snapshot
+
     def to_state(self):
         return {"format": STATE_FORMAT, "monitors": self.monitors, "jobunits": self.jobunits,
                 "notifications": self.notifications}

@@ -1,6 +1,7 @@
 """The write operations of the endpoint, each all-or-nothing: check everything, then change.
 
-Steps, defaults and messages follow docs/hinemos-facts.md#repository-operations
+Records are replaced, never changed in place, so the shallow Repository.snapshot() is enough to
+undo a failed call. Steps, defaults and messages follow docs/hinemos-facts.md#repository-operations
 (RepositoryControllerBean/FacilityModifier): addNode/modifyNode validate the whole node and replace
 it, addNode auto-assigns REGISTERED, the owner-role scope and the OS scope, built-in scopes are
 read-only, assigning a member is a no-op, releasing a non-member and deleting an unknown node fault.
@@ -159,9 +160,11 @@ def modify_scope(repo, info):
     fid = scope.get("facilityId")
     check_scope(None, scope, repo.facilities.get(fid), repo.facilities.__contains__, repo.version, False)
     repo.scope_or_fault(fid)
-    stored = repo.facilities[fid]
-    stored.update({k: scope[k] for k in ("facilityName", "description", "iconImage", "ownerRoleId")})
+    # a new record, not the stored one changed: a failed call's undo keeps the records it copied
+    stored = {**repo.facilities[fid],
+              **{k: scope[k] for k in ("facilityName", "description", "iconImage", "ownerRoleId")}}
     _stamp(stored, repo.user, created=False)
+    repo.facilities[fid] = stored
 
 
 def delete_scope(repo, ids):
