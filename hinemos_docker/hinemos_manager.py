@@ -14,6 +14,7 @@ from typing import Optional, Protocol
 
 from .manager_http import ManagerHttp
 from .manager_url import DEFAULT_TIMEOUT
+from .repository_model import Repository
 
 
 class RepositoryClient(Protocol):
@@ -25,8 +26,8 @@ class RepositoryClient(Protocol):
     endpoint_url: str    # what the sync prints as "endpoint:" and errors name
     calls: dict          # calls made, by operation
 
-    def facility_tree(self) -> dict:
-        """The whole tree as {facilityId, facilityName, facilityType, valid, builtInFlg, children}."""
+    def repository(self) -> Repository:
+        """The whole facility tree (one read) as a Repository, built as the reply arrives."""
 
     def node(self, facility_id: str) -> Optional[dict]:
         """The node with its variables and host names (None if there is none), as modify_node wants it."""

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode
 from .errors import FAULTS, FacilityNotFound, HinemosError, InvalidCredentials, ManagerInternalError
 from .manager_http import ManagerHttp
 from .manager_url import DEFAULT_TIMEOUT
+from .repository_model import RepositoryBuilder
 
 LOGIN = "/AccessRestEndpoints/access/login"
 LOGOUT = "/AccessRestEndpoints/access/logout"
@@ -56,13 +57,18 @@ def from_json(node):
     return {key: NAMES[key].get(value, value) if key in NAMES else value for key, value in node.items()}
 
 
-def tree(item):
-    """One facility tree item of GET facility_tree as {facilityId, …, builtInFlg, children}."""
-    data = from_json(item.get("data") or {})
-    keys = ("facilityId", "facilityName", "facilityType", "valid", "builtInFlg")
-    node = {key: data.get(key) for key in keys}
-    node["children"] = [tree(child) for child in item.get("children") or [] if child is not None]
-    return node
+def tree_hook(builder):
+    """A json object_hook that hands every facility tree item of GET facility_tree to `builder` (a
+    repository_model.RepositoryBuilder) as it is decoded and leaves its ID in its place: JSON
+    objects are decoded innermost first, so an item's children are IDs by then, and no copy of the
+    tree is built."""
+    def hook(value):
+        data = value.get("data")
+        if isinstance(data, dict) and "facilityId" in data:
+            children = value.get("children") or []
+            return builder.add(from_json(data), [child for child in children if isinstance(child, str)])
+        return value
+    return hook
 
 
 def error_of(status, body, base_url, url):
@@ -130,7 +136,7 @@ class RestRepositoryClient:
                     self._login()
             return self._send(method, path, operation, **kwargs)
 
-    def _send(self, method, path, operation, body=None, query=None):
+    def _send(self, method, path, operation, body=None, query=None, object_hook=None):
         url = self.base_url + path + (f"?{urlencode(query)}" if query else "")
         headers = {"Accept": "application/json"}
         if body is not None:
@@ -140,8 +146,9 @@ class RestRepositoryClient:
             headers["Authorization"] = f"Bearer {self._token}"
         with self._lock:
             self.calls[operation] += 1
-        reply = self.http.request(method, url, body=body, headers=headers)
-        answer = _json(reply.body)
+        received = bytearray()  # a 200 reply arrives here, not joined from parts: one copy, not two
+        reply = self.http.request(method, url, body=body, headers=headers, sink=received.extend)
+        answer = _json(received if reply.status == 200 else reply.body, object_hook)
         if reply.status == 200:
             if answer is _NOT_JSON:
                 raise HinemosError(f"the Hinemos manager at {url} did not answer with JSON")
@@ -164,9 +171,15 @@ class RestRepositoryClient:
 
     # -- the repository operations ---------------------------------------------------------------
 
-    def facility_tree(self):
-        """GET facility_tree as {facilityId, facilityName, facilityType, valid, builtInFlg, children}."""
-        return tree(self._request("GET", f"{REPOSITORY}/facility_tree", "getFacilityTree"))
+    def repository(self):
+        """GET facility_tree as a repository_model.Repository, built while the JSON is decoded."""
+        builder = RepositoryBuilder()
+        root = self._request("GET", f"{REPOSITORY}/facility_tree", "getFacilityTree",
+                             object_hook=tree_hook(builder))
+        if not isinstance(root, str):
+            raise HinemosError(f"the Hinemos manager at {self.base_url} answered the facility tree with "
+                               "something else")
+        return builder.repository()
 
     def node(self, facility_id):
         """GET node/{id}: the full node, every list included; None if there is no such node."""
@@ -216,8 +229,8 @@ class RestRepositoryClient:
 _NOT_JSON = object()
 
 
-def _json(data):
+def _json(data, object_hook=None):
     try:
-        return json.loads(data)
+        return json.loads(data, object_hook=object_hook)
     except ValueError:  # UnicodeDecodeError included
         return _NOT_JSON

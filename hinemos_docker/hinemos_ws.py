@@ -9,6 +9,11 @@ subclass of their class and transport trouble (refused, timeout, unknown host, H
 that is not the endpoint) becomes errors.HinemosError naming the URL. Loading the WSDL goes through
 the same translation. HTTP goes through manager_http.ManagerHttp.
 
+suds loads the WSDL and its schemas; the calls themselves are written and read here from the live
+types (document/literal, unqualified parts, as suds writes them): suds' marshalling and its
+parse of every reply cost about 4 ms of CPU per getNode, which at thousands of nodes is minutes,
+and a suds client cannot be shared between threads where these calls can.
+
 The contract is the real manager's: Basic auth is sent pre-emptively on every POST because the
 manager never answers 401 (docs/hinemos-facts.md#basic-auth), the WSDL is read on every connect and
 requests are built from the live types, so one client speaks to 6.0 and 6.2 managers alike
@@ -16,19 +21,23 @@ requests are built from the live types, so one client speaks to 6.0 and 6.2 mana
 """
 import base64
 import collections
+import copy
 import io
+import threading
 import xml.etree.ElementTree as ET
 import xml.sax
 from http.client import responses as HTTP_REASONS
+from xml.sax.saxutils import escape as xml_escape
 
 import suds
 import suds.client
-import suds.sudsobject
 import suds.transport
 
 from .errors import FacilityNotFound, HinemosError, fault
 from .manager_http import ManagerHttp
 from .manager_url import DEFAULT_TIMEOUT
+from .repository_model import RepositoryBuilder
+from .soap_tree import FacilityTreeReader
 
 NS_REPOSITORY = "http://repository.ws.clustercontrol.com"
 NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -90,18 +99,17 @@ class SoapClient:
         self.endpoint_url = f"{self.service_url}?wsdl"
         self.http = http
         self.calls = collections.Counter()
-        self._credentials = (user, password)
+        self._headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""',
+                         "Authorization": basic_authorization(user, password)}
         self._types = {}  # (type, namespace) -> {element: (type, namespace, repeated)} of the live WSDL
+        self._complex = {}  # (type, namespace) -> _children() of a complex type, None for a simple one
+        self._types_lock = threading.Lock()  # suds resolves schema types lazily, not thread-safe
         transport = ManagerTransport(http, basic_authorization(user, password))
-        # location: post where the user pointed, whatever host name the manager writes into its WSDL;
-        # retxml: suds marshals requests and raises faults, replies are read by _decode_reply (suds'
-        # unmarshaller needs ~40 ms per nodeInfo, which makes a node list of hundreds take minutes)
-        self._suds = self._translated(lambda: suds.client.Client(
-            self.endpoint_url, transport=transport, cache=None, location=self.service_url, retxml=True),
-            loading=True)
-        operations = {name for service in self._suds.wsdl.services for port in service.ports
-                      for name in port.methods}
-        if self.PROBE_OPERATION not in operations:
+        self._suds = self._translated(lambda: suds.client.Client(self.endpoint_url, transport=transport,
+                                                                 cache=None), loading=True)
+        self._operations = {name for service in self._suds.wsdl.services for port in service.ports
+                            for name in port.methods}
+        if self.PROBE_OPERATION not in self._operations:
             raise HinemosError(f"{self.endpoint_url} is not a {self.ENDPOINT} WSDL "
                                f"(no {self.PROBE_OPERATION} operation)")
 
@@ -109,22 +117,38 @@ class SoapClient:
 
     def call(self, operation, *args):
         """Invoke one SOAP operation with positional arguments; returns its plain return value
-        (a list for repeated returns, None for void operations)."""
-        try:
-            method = getattr(self._suds.service, operation)
-        except suds.MethodNotFound:
+        (a list for repeated returns, None for void operations). Safe from several threads."""
+        reply = self._post(operation, args)
+        return self._decode_reply(operation, reply.body)
+
+    def _post(self, operation, args, sink=None):
+        """The reply of one call, a fault raised as ours; with `sink`, a 200 reply's body goes to
+        sink(chunk) as it arrives (manager_http). Posted where the user pointed -m, whatever host
+        name the manager writes into its WSDL."""
+        if operation not in self._operations:
             raise HinemosError(f"the Hinemos manager at {self.endpoint_url} has no operation "
-                               f"{operation}") from None
+                               f"{operation}")
         self.calls[operation] += 1
-        reply = self._translated(lambda: method(*args))
-        return self._decode_reply(operation, reply)
+        reply = self.http.request("POST", self.service_url, body=self._envelope(operation, args),
+                                  headers=self._headers, sink=sink)
+        if reply.status == 500:
+            found = fault_name_and_message(reply.body)
+            if found is not None:
+                raise fault(*found, self.endpoint_url)
+        if reply.status != 200:
+            raise self._unreachable(f"HTTP {reply.status} {HTTP_REASONS.get(reply.status, '')}".strip())
+        return reply
+
+    def _envelope(self, operation, args):
+        parts = self._children(operation, self.NAMESPACE)
+        body = "".join(_element(name, value) for name, value in zip(parts, args))
+        return (f'<?xml version="1.0" encoding="UTF-8"?><S:Envelope xmlns:S="{NS_SOAP}"><S:Body>'
+                f'<ns0:{operation} xmlns:ns0="{self.NAMESPACE}">{body}</ns0:{operation}></S:Body>'
+                "</S:Envelope>").encode()
 
     def _translated(self, function, loading=False):
         try:
             return function()
-        except suds.WebFault as e:
-            name, message = fault_name_and_message(e.fault)
-            raise fault(name, message, self.endpoint_url) from None
         except suds.transport.TransportError as e:  # an HTTP error status while loading the WSDL
             raise self._unreachable(f"HTTP {e.httpcode} {e}".strip()) from None
         except HinemosError:  # from ManagerHttp: one sentence naming the URL already
@@ -165,11 +189,27 @@ class SoapClient:
 
     def _children(self, type_name, namespace):
         key = (type_name, namespace)
-        if key not in self._types:
-            schema_type = self._suds.wsdl.schema.types[key].resolve()
-            self._types[key] = {child.name: (child.type[0], child.type[1], child.multi_occurrence())
-                                for child, _ in schema_type.children()}
-        return self._types[key]
+        found = self._types.get(key)
+        if found is None:
+            with self._types_lock:
+                schema_type = self._suds.wsdl.schema.types[key].resolve()
+                found = self._types[key] = {child.name: (child.type[0], child.type[1],
+                                                         child.multi_occurrence())
+                                            for child, _ in schema_type.children()}
+        return found
+
+    def _fields(self, type_name, namespace):
+        """_children() of a complex type; None for a simple one (XSD built-ins, enums)."""
+        key = (type_name, namespace)
+        try:
+            return self._complex[key]
+        except KeyError:
+            pass
+        with self._types_lock:
+            schema_type = self._suds.wsdl.schema.types.get(key)
+            simple = namespace == NS_XS or schema_type is None or schema_type.enum()
+        found = self._complex[key] = None if simple else self._children(type_name, namespace)
+        return found
 
     # -- reading replies with the live WSDL's types ----------------------------------------------
 
@@ -193,10 +233,9 @@ class SoapClient:
         declared = element.get(XSI_TYPE)
         if declared:
             type_name, namespace = _local(declared), self.NAMESPACE
-        schema_type = self._suds.wsdl.schema.types.get((type_name, namespace))
-        if namespace == NS_XS or schema_type is None or schema_type.enum():  # enum: a simple type
+        fields = self._fields(type_name, namespace)
+        if fields is None:
             return _simple(element.text or "", type_name)
-        fields = self._children(type_name, namespace)
         value = {}
         for child in element:
             name = _local(child.tag)
@@ -215,8 +254,11 @@ class SoapClient:
         self.http.close()
 
     def for_worker(self):
-        """A new client of the same endpoint: a suds client is not thread-safe."""
-        return SoapRepositoryClient(self.base_url, *self._credentials, self.http.another())
+        """A client for another thread: the same live types, connections and call counts of its own."""
+        worker = copy.copy(self)
+        worker.http = self.http.another()
+        worker.calls = collections.Counter()
+        return worker
 
 
 class SoapRepositoryClient(SoapClient):
@@ -269,22 +311,23 @@ class SoapRepositoryClient(SoapClient):
         except FacilityNotFound:
             return None
 
-    def facility_tree(self):
-        """getFacilityTree(None) as {facilityId, facilityName, facilityType, valid, builtInFlg, children}."""
-        return tree(self.call("getFacilityTree", None))
-
-
-def tree(item):
-    """One facilityTreeItem (a dict from call()) as {facilityId, …, builtInFlg, children}."""
-    data = item.get("data") or {}
-    keys = ("facilityId", "facilityName", "facilityType", "valid", "builtInFlg")
-    node = {key: data.get(key) for key in keys}
-    node["children"] = [tree(child) for child in item.get("children", []) if child is not None]
-    return node
+    def repository(self):
+        """getFacilityTree(None) as a repository_model.Repository, read as the reply arrives."""
+        builder = RepositoryBuilder()
+        reader = FacilityTreeReader(builder)
+        try:
+            self._post("getFacilityTree", (None,), sink=reader.feed)
+            reader.finish()
+        except ValueError as e:  # ET.ParseError included
+            raise HinemosError(f"{self.endpoint_url} answered getFacilityTree with no facility tree: "
+                               f"{e}") from None
+        return builder.repository()
 
 
 def _local(tag):
     """'{ns}name' or 'prefix:name' -> 'name'."""
+    if tag.isidentifier():  # an unqualified element, as most are
+        return tag
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
@@ -305,22 +348,46 @@ def _simple(text, type_name):
     return text
 
 
-def fault_name_and_message(fault):
-    """(fault class name, message) of a SOAP fault: from the detail element, else from faultstring."""
-    faultstring = str(getattr(fault, "faultstring", "") or "")
-    detail = getattr(fault, "detail", None)
-    for name in getattr(detail, "__keylist__", []):
-        if name.startswith("_"):
-            continue
-        bean = getattr(detail, name)
-        if isinstance(bean, suds.sudsobject.Object):
-            java_class = getattr(bean, "_cls", None) or getattr(bean, "_class", None)
-            if name == "exception" and java_class:  # the RI's stack-trace detail of an unchecked exception
-                return str(java_class).rsplit(".", 1)[-1], faultstring
-            message = getattr(bean, "message", None)
-            return name, str(message) if message is not None else faultstring
-        return name, faultstring
+def _element(name, value):
+    """`value` as the unqualified element(s) `name`: a list repeats it, a dict (from _build, in
+    schema order) holds its children, None is left out."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "".join(_element(name, item) for item in value)
+    if isinstance(value, dict):
+        return f"<{name}>{''.join(_element(k, v) for k, v in value.items())}</{name}>"
+    if isinstance(value, bool):
+        return f"<{name}>{'true' if value else 'false'}</{name}>"
+    return f"<{name}>{xml_escape(str(value))}</{name}>"
+
+
+def fault_name_and_message(reply):
+    """(fault class name, message) of a SOAP fault reply: from the detail element, else from the
+    faultstring; None when `reply` is not a SOAP fault."""
+    try:
+        root = ET.fromstring(reply)
+    except ET.ParseError:
+        return None
+    found = root.find(f"{{{NS_SOAP}}}Body/{{{NS_SOAP}}}Fault")
+    if found is None:
+        return None
+    faultstring = _child_text(found, "faultstring") or ""
+    detail = next((child for child in found if _local(child.tag) == "detail"), None)
+    bean = next(iter(detail), None) if detail is not None else None
+    if bean is not None:
+        name = _local(bean.tag)
+        java_class = bean.get("class")
+        if name == "exception" and java_class:  # the RI's stack-trace detail of an unchecked exception
+            return java_class.rsplit(".", 1)[-1], faultstring
+        message = _child_text(bean, "message")
+        return name, message if message is not None else faultstring
     if faultstring.startswith(FAULT_PACKAGE):  # a Hinemos exception whose message was null
         return faultstring[len(FAULT_PACKAGE):], faultstring
-    code = str(getattr(fault, "faultcode", "") or "Server")
-    return code.rsplit(":", 1)[-1], faultstring
+    return (_child_text(found, "faultcode") or "Server").rsplit(":", 1)[-1], faultstring
+
+
+def _child_text(element, name):
+    """The text of `element`'s child `name` (any namespace): '' if empty, None if absent."""
+    child = next((c for c in element if _local(c.tag) == name), None)
+    return None if child is None else child.text or ""

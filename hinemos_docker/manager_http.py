@@ -7,7 +7,8 @@ the protections hold for all of them:
 - https:// is verified against the system's CAs, or --hinemos-cacert; --hinemos-insecure turns the
   check off with a warning on every run;
 - each call ends within --hinemos-timeout however slowly the manager answers (and within the run's
-  deadline), and a reply is read up to MAX_REPLY_BYTES, never whole;
+  deadline), and a reply is held up to MAX_REPLY_BYTES, never more (a streamed reply, read as it
+  arrives and never held, is bounded by the time limit alone);
 - every failure is one plain sentence naming the manager's URL and the cause.
 """
 import copy
@@ -79,11 +80,13 @@ class ManagerHttp:
         twin.session = _session()
         return twin
 
-    def request(self, method, url, body=None, headers=None):
-        """One request (and same-origin redirects of a GET), bounded in time and size."""
+    def request(self, method, url, body=None, headers=None, sink=None):
+        """One request (and same-origin redirects of a GET), bounded in time and size. With `sink`,
+        a 200 answer's body is handed to sink(chunk) as it arrives and the Reply's body is empty:
+        a large reply is read without ever being held whole."""
         for _ in range(MAX_REDIRECTS + 1):
             self._check_origin(url)
-            reply = self._bounded(lambda target=url: self._send(method, target, body, headers), url)
+            reply = self._bounded(lambda target=url: self._send(method, target, body, headers, sink), url)
             if reply.status not in REDIRECTS:
                 return reply
             target = urljoin(url, reply.headers.get("Location", ""))
@@ -112,14 +115,15 @@ class ManagerHttp:
     def _unreachable(self, url, reason):
         return HinemosUnreachable(f"cannot reach the Hinemos manager at {without_credentials(url)}: {reason}")
 
-    def _send(self, method, url, body, headers):
+    def _send(self, method, url, body, headers, sink):
         proxies = requests.utils.get_environ_proxies(url)  # proxies from the environment, still
         try:
             with self.session.request(method, url, data=body, headers=headers, timeout=self.timeout,
                                       verify=self.verify, allow_redirects=False, stream=True,
                                       proxies=proxies) as response:
+                streamed = sink if response.status_code == 200 else None
                 return Reply(response.status_code, dict(response.headers),
-                             self._body(response, url), url)
+                             self._body(response, url, streamed), url)
         except requests.exceptions.Timeout:
             raise self._unreachable(url, f"no answer within {self.timeout:g} s") from None
         except (requests.exceptions.RequestException, OSError) as exc:
@@ -128,11 +132,15 @@ class ManagerHttp:
                 reason = f"unknown host {urlsplit(url).hostname}"
             raise self._unreachable(url, reason) from None
 
-    def _body(self, response, url):
+    def _body(self, response, url, sink):
         limit = self.max_reply_bytes
         too_large = HinemosRefused(f"the Hinemos manager at {self.shown} answered "
                                    f"{without_credentials(url)} with more than {limit // (1024 * 1024)} "
                                    "MiB: refusing to read it")
+        if sink is not None:  # nothing is held: the reply is bounded by the time limit alone
+            for chunk in response.iter_content(CHUNK_BYTES):
+                sink(chunk)
+            return b""
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise too_large

@@ -1,11 +1,12 @@
 """Repository sync, pure: the nodes and scopes one Docker host should have (docs/rules.md#node-model), and
 the repository as it is, from the snapshot the commands gather through the client (one
-getFacilityTree, plus getNode only for the nodes a plan may change). repository_plan.py compares
+getFacilityTree, read into a RepositoryBuilder as it arrives, plus getNode only for the nodes a
+plan may change). repository_plan.py compares
 the two.
 """
 import re
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from . import containers
 
@@ -122,8 +123,9 @@ def _optional_tuple(items):
 
 # ---- the repository as it is ---------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Facility:
+class Facility(NamedTuple):
+    """One facility of the tree (a tuple: a repository holds thousands)."""
+
     facility_id: str
     name: str
     type: int
@@ -157,22 +159,37 @@ class Repository:
         return replace(self, nodes={fid: node for fid, node in nodes.items() if node is not None})
 
 
+class RepositoryBuilder:
+    """A Repository from the items of a facility tree (getFacilityTree) as a reader meets them, each
+    item once its data and its children's IDs are known: no copy of the tree is kept, and a node
+    placed in several scopes is one Facility and one ID string."""
+
+    def __init__(self):
+        self.facilities, self.members, self._ids = {}, {}, {}
+
+    def add(self, data, child_ids):
+        """One item: `data` its facilityInfo (facilityId, facilityName, facilityType, valid, builtInFlg;
+        other keys ignored), `child_ids` the IDs add() returned for its children. Returns its ID."""
+        fid = self._ids.setdefault(data["facilityId"], data["facilityId"])
+        if fid != ROOT_ID and fid not in self.facilities:
+            self.facilities[fid] = Facility(fid, data.get("facilityName") or "", data.get("facilityType"),
+                                            bool(data.get("valid", True)), bool(data.get("builtInFlg")))
+        self.members.setdefault(fid, set()).update(child_ids)
+        return fid
+
+    def repository(self):
+        return Repository(self.facilities, self.members)
+
+
 def repository_from_tree(tree):
-    """A Repository from the client's facility_tree() (one getFacilityTree call)."""
-    facilities, members = {}, {}
+    """A Repository from a tree of {facilityId, facilityName, facilityType, valid, builtInFlg, children}."""
+    builder = RepositoryBuilder()
 
     def walk(item):
-        children = item.get("children") or []
-        fid = item["facilityId"]
-        if fid != ROOT_ID:
-            facilities[fid] = Facility(fid, item.get("facilityName") or "", item.get("facilityType"),
-                                       bool(item.get("valid", True)), bool(item.get("builtInFlg")))
-        members.setdefault(fid, set()).update(child["facilityId"] for child in children)
-        for child in children:
-            walk(child)
+        return builder.add(item, [walk(child) for child in item.get("children") or [] if child is not None])
 
     walk(tree)
-    return Repository(facilities, members)
+    return builder.repository()
 
 
 def own_scopes(desired, repo):

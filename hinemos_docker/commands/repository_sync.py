@@ -57,14 +57,13 @@ def _sync(action):
             say(messages.message("endpoint", url=client.endpoint_url))
             say(messages.message("username", user=user))
             # read first: wrong credentials (SOAP has no login call) show before the Docker listing
-            tree = client.facility_tree()
+            repo = client.repository()
 
             engine = connect_docker(args)
             desired = repository_model.desired_state(args.host_facility_id, host_address(engine.endpoint),
                                                engine.containers(all=True), datetime.now())
             for line in action.container_lines(desired):
                 say(line)
-            repo = repository_model.repository_from_tree(tree)
             repo = repo.with_nodes(read_nodes(client, action.node_ids(desired, repo), args.manager_reads))
             apply(action.plan(desired, repo), client, say)
         finally:
@@ -128,7 +127,7 @@ def _read_run(args, user, password):
             try:
                 client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
                                          http=manager_http(args))
-                repo = repository_model.repository_from_tree(client.facility_tree())
+                repo = client.repository()
             except HinemosDockerError as exc:
                 return client, repo, exc, [listing.result() for listing in listings]
             desired = [listing.result() for listing in listings]

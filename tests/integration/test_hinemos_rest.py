@@ -57,11 +57,10 @@ def test_values_cross_the_edge_in_soap_shapes_and_travel_as_enum_names(client, s
         4, 3, "auth_priv", 1)
     assert got["nodeVariableInfo"][0]["nodeVariableValue"] == "h1"
     assert client.node("ghost") is None
-    tree = client.facility_tree()
-    assert tree["facilityId"] == "_ROOT_" and tree["facilityType"] == 2
-    top = {item["facilityId"]: item for item in tree["children"]}
-    assert top["REGISTERED"]["facilityType"] == 0 and top["REGISTERED"]["builtInFlg"] is True
-    assert "c1" in [c["facilityId"] for c in top["REGISTERED"]["children"]]
+    repo = client.repository()
+    assert "REGISTERED" in repo.members["_ROOT_"] and "_ROOT_" not in repo.facilities
+    assert repo.facilities["REGISTERED"].is_scope and repo.facilities["REGISTERED"].built_in is True
+    assert "c1" in repo.members["REGISTERED"] and repo.facilities["c1"].is_node
 
 
 def test_modify_sends_back_what_was_read_so_nothing_an_operator_added_is_lost(client, sandbox):
@@ -139,7 +138,7 @@ def test_a_token_refused_again_after_the_new_login_is_an_error_not_a_loop(make_s
     sandbox = make_sandbox(version="7.1", token_minutes=0)  # every token is born expired
     client = hinemos_rest.connect(sandbox.base_url, "hinemos", "hinemos")
     with pytest.raises(InvalidCredentials, match="Bearer authentication access token is invalid"):
-        client.facility_tree()
+        client.repository()
     assert (client.calls["login"], client.calls["getFacilityTree"]) == (2, 2)
 
 
@@ -163,7 +162,7 @@ def test_the_probe_picks_the_api_the_manager_speaks(sandbox, path, api):
         assert client.api == api
         expected = sandbox.base_url if api == "rest" else sandbox.endpoint_url + "?wsdl"
         assert client.endpoint_url == expected
-        assert client.facility_tree()["facilityId"] == "_ROOT_"
+        assert "REGISTERED" in client.repository().members["_ROOT_"]
     finally:
         client.close()
     assert sandbox.calls["healthCheck"] == (1 if api == "rest" else 0)

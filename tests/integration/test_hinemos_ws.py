@@ -95,14 +95,11 @@ def test_repository_helpers(client, sandbox, sandbox_version):
     client.delete_nodes(["c1", "c2"])
     assert client.call("getNodeList", "docker", 0) == []
     assert any(p["id"] == "LINUX" and p.get("name") for p in client.call("getPlatformList"))
-    tree = client.facility_tree()
-    assert_plain(tree)
-    assert tree["facilityId"] == "_ROOT_" and tree["facilityType"] == 2
-    top = {item["facilityId"]: item for item in tree["children"]}
-    assert top["docker"]["builtInFlg"] is False and top["REGISTERED"]["builtInFlg"] is True
-    assert [c["facilityId"] for c in top["docker"]["children"]] == ["docker_host1"]
-    assert set(tree["children"][0]) == {"facilityId", "facilityName", "facilityType", "valid", "builtInFlg",
-                                        "children"}
+    repo = client.repository()
+    assert {"docker", "REGISTERED"} <= repo.members["_ROOT_"] and "_ROOT_" not in repo.facilities
+    assert repo.facilities["docker"] == ("docker", "Docker", 0, True, False)
+    assert repo.facilities["REGISTERED"].built_in is True
+    assert repo.members["docker"] == {"docker_host1"}
 
 
 def test_calls_count_what_was_sent(client, sandbox):

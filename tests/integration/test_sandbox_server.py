@@ -182,11 +182,11 @@ def test_restart_serves_the_same_repository(make_sandbox, tmp_path, version):
     _add(client, "web1", nodeVariableInfo=[{"nodeVariableName": "DOCKER_STATUS", "nodeVariableValue": "up"}])
     client.assign_node_scope("docker", ["web1"])
     client.call("setValid", "web1", False)
-    before = (client.facility_tree(), client.node("web1"))
+    before = (client.repository(), client.node("web1"))
     first.stop()
     second = make_sandbox(version=version, data=data)
     again = hinemos_ws.connect(second.base_url, "hinemos", "hinemos")
-    assert (again.facility_tree(), again.node("web1")) == before
+    assert (again.repository(), again.node("web1")) == before
     assert again.node("web1")["valid"] is False
     assert [p.name for p in tmp_path.iterdir()] == ["kept.json"]  # no temporary file left behind
 

@@ -1,6 +1,8 @@
 """The pure parts of the REST transport: SOAP shapes to 7.x JSON and back, the facility tree, and the
 one mapping of error bodies to our exceptions. The bodies are shaped as the manager's ExceptionBody
 (status, message, exception, stack), see docs/hinemos-versions.md."""
+import json
+
 import pytest
 
 from hinemos_docker import hinemos_rest
@@ -17,6 +19,7 @@ from hinemos_docker.errors import (
     SettingNotFound,
     UsedFacility,
 )
+from hinemos_docker.repository_model import RepositoryBuilder
 
 BASE = "http://mgr:8080/HinemosWeb/api"
 URL = BASE + "/RepositoryRestEndpoints/repository/node"
@@ -43,7 +46,7 @@ def test_enum_values_travel_as_names_and_come_back_unchanged():
     assert hinemos_rest.to_json(hinemos_rest.from_json(read)) == read
 
 
-def test_the_facility_tree_in_soap_shapes():
+def test_the_facility_tree_in_soap_shapes_without_a_copy_of_it():
     tree = {"data": {"facilityId": "_ROOT_", "facilityName": "$[ROOT]", "facilityType": "TYPE_COMPOSITE",
                      "valid": True, "builtInFlg": False, "displaySortOrder": 0},
             "childrenTotal": 1,
@@ -51,14 +54,24 @@ def test_the_facility_tree_in_soap_shapes():
                                    "facilityType": "TYPE_SCOPE", "valid": True, "builtInFlg": False},
                           "children": [{"data": {"facilityId": "n1", "facilityName": "n1",
                                                  "facilityType": "TYPE_NODE", "valid": False,
-                                                 "builtInFlg": False}, "children": []}]}]}
-    assert hinemos_rest.tree(tree) == {
-        "facilityId": "_ROOT_", "facilityName": "$[ROOT]", "facilityType": 2, "valid": True,
-        "builtInFlg": False,
-        "children": [{"facilityId": "docker", "facilityName": "Docker", "facilityType": 0, "valid": True,
-                      "builtInFlg": False,
-                      "children": [{"facilityId": "n1", "facilityName": "n1", "facilityType": 1,
-                                    "valid": False, "builtInFlg": False, "children": []}]}]}
+                                                 "builtInFlg": False}, "children": []}]},
+                         {"data": {"facilityId": "REGISTERED", "facilityName": "Registered",
+                                   "facilityType": "TYPE_SCOPE", "valid": True, "builtInFlg": True},
+                          "children": [{"data": {"facilityId": "n1", "facilityName": "n1",
+                                                 "facilityType": "TYPE_NODE", "valid": False,
+                                                 "builtInFlg": False}}]}]}
+    builder = RepositoryBuilder()
+    root = json.loads(json.dumps(tree), object_hook=hinemos_rest.tree_hook(builder))
+    repo = builder.repository()
+    assert root == "_ROOT_"
+    assert repo.facilities == {"docker": ("docker", "Docker", 0, True, False),
+                               "n1": ("n1", "n1", 1, False, False),
+                               "REGISTERED": ("REGISTERED", "Registered", 0, True, True)}
+    assert repo.members == {"_ROOT_": {"docker", "REGISTERED"}, "docker": {"n1"}, "REGISTERED": {"n1"},
+                            "n1": set()}
+    # a node in two scopes is one ID string, not one per placement
+    ids = [m for scope in ("docker", "REGISTERED") for m in repo.members[scope]]
+    assert ids[0] is ids[1]
 
 
 @pytest.mark.parametrize("status, exception, error", [
