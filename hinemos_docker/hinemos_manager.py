@@ -67,30 +67,54 @@ def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT, ht
     return SoapRepositoryClient(manager_url.soap_base, user, password, http)
 
 
-def read_nodes(client, facility_ids, max_in_flight):
-    """{id: client.node(id)} with up to `max_in_flight` getNode / GET node/{id} calls at once: the
-    API has no bulk read of full nodes, and a manager's latency is paid per call. Each worker
-    thread has its own client (client.for_worker()); their call counts are added to `client`'s."""
-    ids = list(dict.fromkeys(facility_ids))
-    if max_in_flight <= 1 or len(ids) <= 1:
-        return {fid: client.node(fid) for fid in ids}
-    local, workers, lock = threading.local(), [], threading.Lock()
+class NodeReader:
+    """Full nodes (client.node: getNode / GET node/{id}) with up to `max_in_flight` calls at once
+    across every submit(), in the order asked: the API has no bulk read, and a manager's latency is
+    paid per call. Each worker thread has its own client (client.for_worker()); their call counts
+    are added to `client`'s at close()."""
 
-    def read(fid):
-        worker = getattr(local, "client", None)
+    def __init__(self, client, max_in_flight):
+        self.client = client
+        self._pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="node-reader")
+        self._local, self._workers, self._lock = threading.local(), [], threading.Lock()
+
+    def submit(self, facility_ids):
+        """{id: a future of client.node(id)}, read after what earlier calls submitted."""
+        return {fid: self._pool.submit(self._read, fid) for fid in dict.fromkeys(facility_ids)}
+
+    def read(self, facility_ids):
+        """{id: client.node(id)}; the first failure is raised."""
+        return {fid: future.result() for fid, future in self.submit(facility_ids).items()}
+
+    def _read(self, facility_id):
+        worker = getattr(self._local, "client", None)
         if worker is None:
-            worker = local.client = client.for_worker()
-            with lock:
-                workers.append(worker)
-        return fid, worker.node(fid)
-    try:
-        with ThreadPoolExecutor(max_workers=min(len(ids), max_in_flight)) as pool:
-            return dict(pool.map(read, ids))
-    finally:
-        for worker in workers:
-            if worker is not client:
-                client.calls.update(worker.calls)
+            worker = self._local.client = self.client.for_worker()
+            with self._lock:
+                self._workers.append(worker)
+        return worker.node(facility_id)
+
+    def close(self):
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for worker in self._workers:
+            if worker is not self.client:
+                self.client.calls.update(worker.calls)
                 worker.close()
+        self._workers.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def read_nodes(client, facility_ids, max_in_flight):
+    """{id: client.node(id)} with up to `max_in_flight` calls at once (NodeReader)."""
+    with NodeReader(client, max_in_flight) as reader:
+        return reader.read(facility_ids)
+
+
 def connect_settings(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT, http=None):
     """The monitor and job settings of the same manager, chosen the same way: a SoapSettings
     (hinemos_settings_ws) or a logged-in RestSettings (hinemos_settings_rest)."""

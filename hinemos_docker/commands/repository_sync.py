@@ -6,6 +6,7 @@ messages are printed before its call, so a fault mid-run shows where the run sto
 converges because every plan only adds what is missing and changes what differs.
 """
 import argparse
+import collections
 import socket
 from datetime import datetime
 
@@ -110,78 +111,132 @@ def _listing(args, ip, host_facility_id, now):
         return exc
 
 
+# hosts whose full nodes are being read while an earlier host is applied: enough to keep the
+# manager's reads busy, few enough that the nodes held stay a few hosts' worth
+HOSTS_READ_AHEAD = 2
+
+
 def _read_run(args, user, password):
-    """(client, Repository with the full nodes every Delete and Update needs, the manager's error or
-    None, per host its Desired state or its error): the tree and the container lists at once, then
-    the full nodes, --manager-reads at once."""
+    """(client, Repository, the manager's error or None, per host its Desired state or its error):
+    the facility tree and the container lists at once."""
     from concurrent.futures import ThreadPoolExecutor
 
     from ..hinemos_manager import connect as connect_manager
-    from ..hinemos_manager import read_nodes
     from ..manager_http import from_args as manager_http
-    client = repo = None
-    try:
-        with ThreadPoolExecutor(max_workers=min(len(args.hosts), args.hosts_in_flight)) as pool:
-            now = datetime.now()
-            listings = [pool.submit(_listing, args, ip, fid, now) for ip, fid in args.hosts]
-            try:
-                client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
-                                         http=manager_http(args))
-                repo = client.repository()
-            except HinemosDockerError as exc:
-                return client, repo, exc, [listing.result() for listing in listings]
-            desired = [listing.result() for listing in listings]
-        listed = [d for d in desired if not isinstance(d, Exception)]
-        wanted = [fid for d in listed for action in repository_plan.ACTIONS
-                  for fid in action.node_ids(d, repo)]
+    client = None
+    with ThreadPoolExecutor(max_workers=min(len(args.hosts), args.hosts_in_flight)) as pool:
+        now = datetime.now()
+        listings = [pool.submit(_listing, args, ip, fid, now) for ip, fid in args.hosts]
         try:
-            return client, repo.with_nodes(read_nodes(client, wanted, args.manager_reads)), None, desired
+            client = connect_manager(args.hinemos_url, user, password, api=args.hinemos_api,
+                                     http=manager_http(args))
+            return client, client.repository(), None, [listing.result() for listing in listings]
         except HinemosDockerError as exc:
-            return client, repo, exc, desired
-    except BaseException:
-        if client is not None:
-            client.close()
-        raise
+            return client, None, exc, [listing.result() for listing in listings]
+        except BaseException:
+            if client is not None:
+                client.close()
+            raise
+
+
+class _HostsRun:
+    """One run of _sync_hosts: the client, the Repository as the steps so far left it (None if the
+    tree could not be read), and where the messages go."""
+
+    def __init__(self, client, repo, manager_error, user, console):
+        self.client, self.repo, self.manager_error, self.user = client, repo, manager_error, user
+        self.console = console
+        self.japanese = messages.is_japanese()
+
+    def say(self, line):
+        self.console.print(line.render(self.japanese))
+
+    def queued(self, reader, hosts):
+        """(--host entry, Desired state or error, a callable giving the full nodes the host's
+        Delete and Update need) per host, in order. A host's reads are submitted HOSTS_READ_AHEAD
+        hosts before it is applied, on the Repository as it is then, so the manager is kept busy
+        and the nodes held are a few hosts' worth."""
+        waiting, entries = collections.deque(), iter(hosts)
+
+        def submit_next():
+            entry = next(entries, None)
+            if entry is None:
+                return
+            (ip, fid), host = entry
+            futures = {}
+            if not isinstance(host, Exception):
+                futures = reader.submit(node_id for action in repository_plan.ACTIONS
+                                        for node_id in action.node_ids(host, self.repo))
+            waiting.append((ip, fid, host, lambda: {k: f.result() for k, f in futures.items()}))
+        for _ in range(HOSTS_READ_AHEAD):
+            submit_next()
+        while waiting:
+            entry = waiting.popleft()
+            submit_next()
+            yield entry
+
+    def sync_host(self, ip, fid, host, read_nodes):
+        """The three actions for one host; how many failed. The nodes only read for it are let go
+        afterwards; those this run wrote stay known (a later host may need them)."""
+        failures, nodes, read_error = 0, {}, self.manager_error
+        if read_nodes is not None and not isinstance(host, Exception):
+            try:
+                nodes = read_nodes()
+            except HinemosDockerError as exc:
+                read_error = exc
+        if self.repo is not None:
+            self.repo = self.repo.with_nodes({**nodes, **self.repo.nodes})  # this run's writes win
+        for action in repository_plan.ACTIONS:
+            self.say(messages.message("started"))
+            self.say(messages.message("logging_in"))
+            try:
+                if self.client is not None:
+                    self.say(messages.message("endpoint", url=self.client.endpoint_url))
+                    self.say(messages.message("username", user=self.user))
+                if isinstance(host, Exception):
+                    raise host
+                if read_error is not None and (self.repo is None or action.reads_nodes):
+                    raise read_error
+                for line in action.container_lines(host):
+                    self.say(line)
+                done = []
+                try:
+                    apply(action.plan(host, self.repo), self.client, self.say, done)
+                finally:
+                    self.repo = repository_plan.applied(self.repo, done)
+                self.say(messages.message("completed"))
+            except HinemosDockerError as exc:
+                console = self.console
+                cli.Console(action.script, console.out, console.err).error(error_text(exc))
+                console.err.write(f"{WRAPPER}: {action.script} -i {ip} -f {fid} failed "
+                                  f"(exit {exc.exit_code})\n")
+                failures += 1
+        if self.repo is not None:  # a node written since it was read is another object
+            written = {k: v for k, v in self.repo.nodes.items() if v is not nodes.get(k)}
+            self.repo = self.repo.with_nodes(written)
+        return failures
 
 
 def _sync_hosts(args, console):
     """Add, Delete and Update for every --host with one facility tree read per run (_read_run);
     each host's steps are then planned and applied in turn, each on the snapshot as the earlier
     steps left it (repository_plan.applied), so every host's messages come together and in the
-    order the three scripts print them, and each step's failure is reported as the wrapper did."""
-    japanese = messages.is_japanese()
+    order the three scripts print them, and each step's failure is reported as the wrapper did.
+    A host's full nodes are read while the hosts before it are applied (_HostsRun.queued)."""
+    from ..hinemos_manager import NodeReader
     user, password = cli.hinemos_credentials(args)
     client, repo, manager_error, desired = _read_run(args, user, password)
+    run = _HostsRun(client, repo, manager_error, user, console)
+    hosts = list(zip(args.hosts, desired))
     failures = 0
-
-    def say(line):
-        console.print(line.render(japanese))
     try:
-        for (ip, fid), host in zip(args.hosts, desired):
-            for action in repository_plan.ACTIONS:
-                say(messages.message("started"))
-                say(messages.message("logging_in"))
-                try:
-                    if client is not None:
-                        say(messages.message("endpoint", url=client.endpoint_url))
-                        say(messages.message("username", user=user))
-                    if isinstance(host, Exception):
-                        raise host
-                    if manager_error is not None and (repo is None or action.reads_nodes):
-                        raise manager_error
-                    for line in action.container_lines(host):
-                        say(line)
-                    done = []
-                    try:
-                        apply(action.plan(host, repo), client, say, done)
-                    finally:
-                        repo = repository_plan.applied(repo, done)
-                    say(messages.message("completed"))
-                except HinemosDockerError as exc:
-                    cli.Console(action.script, console.out, console.err).error(error_text(exc))
-                    console.err.write(f"{WRAPPER}: {action.script} -i {ip} -f {fid} failed "
-                                      f"(exit {exc.exit_code})\n")
-                    failures += 1
+        if repo is None:
+            for (ip, fid), host in hosts:
+                failures += run.sync_host(ip, fid, host, None)
+        else:
+            with NodeReader(client, args.manager_reads) as reader:
+                for ip, fid, host, read_nodes in run.queued(reader, hosts):
+                    failures += run.sync_host(ip, fid, host, read_nodes)
     finally:
         if client is not None:
             client.close()
