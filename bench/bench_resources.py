@@ -25,7 +25,7 @@ import tempfile
 import time
 import urllib.parse
 
-from common import ROOT, docker_client, ensure_containers, print_table, remove_containers
+from common import ROOT, docker_client, ensure_containers, print_table, remove_containers, run_measured
 
 PREFIX = "hdbench-res-"
 SCRIPT = ROOT / "bin" / "MonitorDockerContainerResourceCpu.py"
@@ -74,24 +74,6 @@ def raw_loop():
 
 # ---- measuring ------------------------------------------------------------------------------------
 
-# A child's peak RSS (ru_maxrss) counts the memory of the process it was forked or vforked from,
-# so the commands are started from this small launcher rather than from the bench itself (which
-# holds the SDK and a client): it forks, execs the command, and reports wall time, exit code and
-# peak RSS (KiB) and CPU seconds (user + system) of that grandchild as JSON on the file descriptor
-# it is given.
-LAUNCHER = """
-import json, os, sys, time
-report, argv = int(sys.argv[1]), sys.argv[2:]
-start = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-_, status, usage = os.wait4(pid, 0)
-os.write(report, json.dumps([time.perf_counter() - start, os.waitstatus_to_exitcode(status),
-                             usage.ru_maxrss, usage.ru_utime + usage.ru_stime]).encode())
-"""
-
-
 def measure(argv, expected_lines):
     """(wall seconds, peak RSS in MiB) of one process, which must succeed and print a line per container."""
     return usage(argv, expected_lines)[:2]
@@ -100,13 +82,8 @@ def measure(argv, expected_lines):
 def usage(argv, expected_lines):
     """(wall seconds, peak RSS in MiB, CPU seconds) of one process, as measure()."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        subprocess.run([sys.executable, "-c", LAUNCHER, str(write_end), *map(str, argv)], stdout=out,
-                       stderr=err, env=env, pass_fds=(write_end,), check=True)
-        os.close(write_end)
-        with os.fdopen(read_end) as report:
-            wall, code, max_rss_kib, cpu_seconds = json.loads(report.read())
+        wall, code, max_rss_kib, cpu_seconds = run_measured(argv, env, out, err)
         out.seek(0)
         err.seek(0)
         lines = out.read().decode().splitlines()

@@ -1,7 +1,9 @@
 """Shared benchmark helpers: labelled bench containers, timing of whole script runs."""
+import json
 import os
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -43,6 +45,37 @@ def time_command(argv, runs=5, env=None):
         if result.returncode != 0:
             raise SystemExit(f"{' '.join(map(str, argv))} failed: {result.stderr.strip()}")
     return statistics.median(times)
+
+
+# A child's peak RSS (ru_maxrss) counts the memory of the process it was forked or vforked from,
+# so commands are started from this small launcher rather than from a bench (which may hold the SDK,
+# a client or a whole stand-in): it forks, execs the command, and reports wall time, exit code,
+# peak RSS (KiB) and CPU seconds (user + system) of that grandchild as JSON on the file
+# descriptor it is given.
+LAUNCHER = """
+import json, os, sys, time
+report, argv = int(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+_, status, usage = os.wait4(pid, 0)
+os.write(report, json.dumps([time.perf_counter() - start, os.waitstatus_to_exitcode(status),
+                             usage.ru_maxrss, usage.ru_utime + usage.ru_stime]).encode())
+"""
+
+
+def run_measured(argv, env, stdout, stderr):
+    """(wall seconds, exit code, peak RSS KiB, CPU seconds) of one command run through LAUNCHER,
+    its output to the files `stdout` and `stderr`."""
+    read_end, write_end = os.pipe()
+    try:
+        subprocess.run([sys.executable, "-c", LAUNCHER, str(write_end), *map(str, argv)], stdout=stdout,
+                       stderr=stderr, env=env, pass_fds=(write_end,), check=True)
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end) as report:
+        return tuple(json.loads(report.read()))
 
 
 def print_table(headers, rows):

@@ -3,9 +3,10 @@
 The reply is one facilityTreeItem per placement of a facility (a node in five scopes is five items),
 about 2.5 KB of XML per node: 25 MB at 10,000 nodes. Parsed into elements it would take several
 times that, so FacilityTreeReader is a parser target that keeps no element: each item goes to a
-repository_model.RepositoryBuilder as soon as it closes. JAXB writes an item's children before its
-data (elements in alphabetical order), and the builder is handed an item with its children's IDs,
-so the reader keeps only the open items' data and their children's IDs.
+repository_model.RepositoryBuilder as soon as it closes, with its children's IDs. An item's
+children may come before its data (the stand-in writes the elements in alphabetical order, as
+JAXB does without a declared order) or after it, so the reader keeps the open items' data and
+their children's IDs until each item closes.
 """
 import xml.etree.ElementTree as ET
 

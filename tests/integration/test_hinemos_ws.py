@@ -69,6 +69,34 @@ def test_nodes_as_plain_dicts_on_either_shape(client, sandbox, sandbox_version):
     assert client.node("nope") is None
 
 
+def test_markup_and_other_scripts_in_values_arrive_as_sent(client, sandbox):
+    command = 'sh -c "a < b && c > d" \'é\' 日本語 ]]> &amp;'
+    variables = [{"nodeVariableName": "DOCKER_COMMAND", "nodeVariableValue": command}]
+    client.add_node(node("c1", description="<b>bold</b> & more", nodeVariableInfo=variables))
+    got = client.node("c1")
+    assert got["description"] == "<b>bold</b> & more" and got["nodeVariableInfo"] == variables
+    assert client.call("echo", "<&>") == "<&>, <&>"
+
+
+@pytest.mark.parametrize("operation, args", [
+    ("getNode", ("c1",)), ("getFacilityTree", (None,)), ("deleteNode", (["a", "b"],)),
+    ("assignNodeScope", ("s", ["a", "b"])), ("getNodeFacilityIdList", ("docker", None, 0)),
+])
+def test_requests_are_the_envelopes_suds_writes(client, operation, args):
+    """The body elements of a request written from the live types are those suds marshals."""
+    import xml.etree.ElementTree as ET
+
+    import suds.client
+    reference = suds.client.Client(client.endpoint_url, cache=None, nosend=True)
+
+    def body(envelope):
+        root = ET.fromstring(envelope)
+        call = root.find(f"{{{hinemos_ws.NS_SOAP}}}Body")[0]
+        return call.tag, [(child.tag, child.text) for child in call]
+    expected = getattr(reference.service, operation)(*args).envelope
+    assert body(client._envelope(operation, args)) == body(expected)
+
+
 @pytest.mark.parametrize("sandbox_version", SANDBOX_VERSIONS)
 def test_repository_helpers(client, sandbox, sandbox_version):
     client.add_scope(None, "docker", "Docker", description="Docker hosts")

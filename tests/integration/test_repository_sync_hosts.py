@@ -117,6 +117,22 @@ def test_full_node_reads_are_parallel_up_to_the_option(sync_hosts, make_sandbox,
         assert client.node(f"{host}-byhand{index}") is not None  # another host's: never deleted
 
 
+def test_the_bound_on_full_node_reads_holds_across_hosts(sync_hosts, make_sandbox, hosts):
+    """Two hosts' reads are queued together (the next host's while one is applied): still at most
+    --manager-reads reads in flight, beside the one call at a time of the host being applied, and
+    every host's nodes are read."""
+    sandbox = make_sandbox(latency_ms=100)
+    client = read_back(sandbox)
+    foreign = [{"nodeVariableName": "DOCKER_HOST", "nodeVariableValue": "another_host"}]
+    for host in hosts:
+        for index in range(8):
+            client.add_node(by_hand(client, f"{host}-byhand{index}", nodeVariableInfo=foreign))
+    sandbox.calls.clear()
+    result = sync_hosts(sandbox, [("127.0.0.1:2375", host) for host in hosts], "--manager-reads", "3")
+    assert (result.code, result.err) == (0, "")
+    assert full_reads(sandbox) >= 16 and 3 <= sandbox.in_flight_peak <= 3 + 1
+
+
 def test_rest_token_expiring_mid_run_is_renewed_once_for_all_readers(sync_hosts, make_sandbox, hosts):
     sandbox = make_sandbox(version="7.1", latency_ms=50)
     client = read_back(sandbox)
