@@ -51,8 +51,8 @@ class RepositoryClient(Protocol):
         """Log out; the client is not used afterwards."""
 
     def for_worker(self) -> "RepositoryClient":
-        """A client another thread may use at the same time as this one: itself where the client
-        is thread-safe (REST), a new connection where it is not (a suds client is not)."""
+        """A client another thread may use at the same time as this one: itself (REST: one token,
+        renewed under a lock), or a copy with connections and call counts of its own (SOAP)."""
 
 
 def connect(manager_url, user, password, api="auto", timeout=DEFAULT_TIMEOUT, http=None):
