@@ -254,3 +254,26 @@ def test_concurrent_writes_are_all_kept(sandbox):
     assert errors == []
     saved = json.loads(Path(sandbox.data).read_text("utf-8"))
     assert len([f for f in saved["facilities"] if f.startswith("t")]) == 40
+
+
+def test_a_write_that_fails_half_way_leaves_nothing_behind(make_sandbox):
+    """Like the manager's transaction: whatever a failing write changed (records, relations, used
+    marks, settings) is undone, without the whole state being serialised."""
+    from hinemos_docker import hinemos_ws
+    from hinemos_docker.sandbox import Fault
+    sandbox = make_sandbox()
+    client = hinemos_ws.connect(sandbox.base_url, "hinemos", "hinemos")
+    client.add_scope(None, "docker", "Docker")
+    _add(client, "web1")
+    before = (client.repository(), client.node("web1"), json.dumps(sandbox.settings.to_state()))
+
+    def half_done(repo):
+        repo.facilities["web1"] = {**repo.facilities["web1"], "facilityName": "changed"}
+        repo.children["docker"]["web1"] = None
+        repo.used["docker"] = ["a monitor"]
+        sandbox.settings.notifications["N1"] = {"notifyId": "N1"}
+        raise Fault("HinemosUnknown", "half way")
+    with sandbox.lock, pytest.raises(Fault, match="half way"):
+        sandbox.run(half_done, True, ())
+    assert (client.repository(), client.node("web1"), json.dumps(sandbox.settings.to_state())) == before
+    assert sandbox.repository.used == {}
