@@ -105,8 +105,8 @@ class SoapClient:
         self._complex = {}  # (type, namespace) -> _children() of a complex type, None for a simple one
         self._types_lock = threading.Lock()  # suds resolves schema types lazily, not thread-safe
         transport = ManagerTransport(http, basic_authorization(user, password))
-        self._suds = self._translated(lambda: suds.client.Client(self.endpoint_url, transport=transport,
-                                                                 cache=None), loading=True)
+        self._suds = self._loaded(lambda: suds.client.Client(self.endpoint_url, transport=transport,
+                                                             cache=None))
         self._operations = {name for service in self._suds.wsdl.services for port in service.ports
                             for name in port.methods}
         if self.PROBE_OPERATION not in self._operations:
@@ -146,7 +146,8 @@ class SoapClient:
                 f'<ns0:{operation} xmlns:ns0="{self.NAMESPACE}">{body}</ns0:{operation}></S:Body>'
                 "</S:Envelope>").encode()
 
-    def _translated(self, function, loading=False):
+    def _loaded(self, function):
+        """function() (suds loading the WSDL and its schemas), its failures as ours."""
         try:
             return function()
         except suds.transport.TransportError as e:  # an HTTP error status while loading the WSDL
@@ -155,13 +156,8 @@ class SoapClient:
             raise
         except xml.sax.SAXException as e:
             raise HinemosError(f"{self.endpoint_url} did not answer with SOAP/WSDL XML: {e}") from None
-        except Exception as e:  # suds raises Exception((status, reason)) for a call's HTTP error status
-            status = e.args[0] if e.args else None
-            if isinstance(status, tuple) and len(status) == 2 and isinstance(status[0], int):
-                raise self._unreachable(f"HTTP {status[0]} {status[1] or ''}".strip()) from None
-            if loading:  # suds found no usable service description there
-                raise HinemosError(f"{self.endpoint_url} is not a {self.ENDPOINT} WSDL: {e}") from None
-            raise
+        except Exception as e:  # suds found no usable service description there
+            raise HinemosError(f"{self.endpoint_url} is not a {self.ENDPOINT} WSDL: {e}") from None
 
     def _unreachable(self, reason):
         return HinemosError(f"cannot reach the Hinemos manager at {self.endpoint_url}: {reason}")
@@ -318,7 +314,7 @@ class SoapRepositoryClient(SoapClient):
         try:
             self._post("getFacilityTree", (None,), sink=reader.feed)
             reader.finish()
-        except ValueError as e:  # ET.ParseError included
+        except ValueError as e:
             raise HinemosError(f"{self.endpoint_url} answered getFacilityTree with no facility tree: "
                                f"{e}") from None
         return builder.repository()

@@ -7,8 +7,8 @@ the protections hold for all of them:
 - https:// is verified against the system's CAs, or --hinemos-cacert; --hinemos-insecure turns the
   check off with a warning on every run;
 - each call ends within --hinemos-timeout however slowly the manager answers (and within the run's
-  deadline), and a reply is held up to MAX_REPLY_BYTES, never more (a streamed reply, read as it
-  arrives and never held, is bounded by the time limit alone);
+  deadline), and a reply is read up to MAX_REPLY_BYTES, never more (held whole, or handed on as
+  it arrives);
 - every failure is one plain sentence naming the manager's URL and the cause.
 """
 import copy
@@ -82,8 +82,8 @@ class ManagerHttp:
 
     def request(self, method, url, body=None, headers=None, sink=None):
         """One request (and same-origin redirects of a GET), bounded in time and size. With `sink`,
-        a 200 answer's body is handed to sink(chunk) as it arrives and the Reply's body is empty:
-        a large reply is read without ever being held whole."""
+        a 200 answer's body is handed to sink(chunk) as it arrives and the Reply's body is empty,
+        so a large reply need not be held twice (as chunks and joined)."""
         for _ in range(MAX_REDIRECTS + 1):
             self._check_origin(url)
             reply = self._bounded(lambda target=url: self._send(method, target, body, headers, sink), url)
@@ -137,10 +137,6 @@ class ManagerHttp:
         too_large = HinemosRefused(f"the Hinemos manager at {self.shown} answered "
                                    f"{without_credentials(url)} with more than {limit // (1024 * 1024)} "
                                    "MiB: refusing to read it")
-        if sink is not None:  # nothing is held: the reply is bounded by the time limit alone
-            for chunk in response.iter_content(CHUNK_BYTES):
-                sink(chunk)
-            return b""
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise too_large
@@ -149,7 +145,10 @@ class ManagerHttp:
             size += len(chunk)
             if size > limit:
                 raise too_large
-            parts.append(chunk)
+            if sink is None:
+                parts.append(chunk)
+            else:
+                sink(chunk)
         return b"".join(parts)
 
 

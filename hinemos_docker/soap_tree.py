@@ -21,8 +21,8 @@ ITEM, DATA, FIELD, OTHER = range(4)
 
 
 class FacilityTreeReader:
-    """feed() it the reply's bytes, then finish(); both raise ValueError (ET.ParseError included)
-    for a reply that is not a facility tree. It is its own parser's target (start, data, end, close)."""
+    """feed() it the reply's bytes, then finish(); both raise ValueError for a reply that is not a
+    facility tree (malformed XML included). It is its own parser's target (start, data, end, close)."""
 
     def __init__(self, builder):
         self.builder = builder
@@ -33,10 +33,16 @@ class FacilityTreeReader:
         self._field = None  # (name, text parts, nil) of the open FIELD
 
     def feed(self, chunk):
-        self._parser.feed(chunk)
+        try:
+            self._parser.feed(chunk)
+        except ET.ParseError as e:  # a SyntaxError, not a ValueError
+            raise ValueError(f"malformed XML: {e}") from None
 
     def finish(self):
-        self._parser.close()
+        try:
+            self._parser.close()
+        except ET.ParseError as e:
+            raise ValueError(f"malformed XML: {e}") from None
         if self.root_id is None:
             raise ValueError("no facility tree in the reply")
 

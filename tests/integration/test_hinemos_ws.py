@@ -254,6 +254,19 @@ def test_fault_shapes_the_stand_in_never_sends(client, sandbox, monkeypatch, rep
     assert (info.value.name, info.value.fault_message) == expected
 
 
+@pytest.mark.parametrize("cut", [40, 5000])
+def test_a_facility_tree_cut_short_is_one_line(client, sandbox, monkeypatch, cut):
+    request = client._envelope("getFacilityTree", (None,))
+    status, whole = sandbox.handle(request, client._headers["Authorization"])
+    assert status == 200
+    monkeypatch.setattr(sandbox, "handle", lambda body, authorization, *endpoint: (200, whole[:-cut]))
+    with pytest.raises(HinemosError) as info:
+        client.repository()
+    expected = f"{client.endpoint_url} answered getFacilityTree with no facility tree: "
+    assert str(info.value).startswith(expected)
+    assert "\n" not in str(info.value)
+
+
 def test_a_non_soap_error_page_is_one_line(client, sandbox, monkeypatch):
     monkeypatch.setattr(sandbox, "handle", lambda body, authorization, *endpoint: (503, "<html>busy</html>"))
     with pytest.raises(HinemosError) as info:

@@ -169,6 +169,16 @@ def test_a_reply_over_the_limit_is_refused_without_reading_it_whole(http_server)
         http.request("GET", f"{server.base}/HinemosWS/RepositoryEndpoint?wsdl")
 
 
+def test_a_reply_handed_on_as_it_arrives_is_limited_too(http_server):
+    chunks = (b"x" * 65536 for _ in range(64))
+    server = http_server(lambda request: (200, {}, chunks))
+    http = ManagerHttp(f"{server.base}/HinemosWS", max_reply_bytes=1024 * 1024)
+    received = []
+    with pytest.raises(HinemosRefused, match="with more than 1 MiB: refusing to read it"):
+        http.request("GET", f"{server.base}/HinemosWS/RepositoryEndpoint?wsdl", sink=received.append)
+    assert sum(map(len, received)) <= 1024 * 1024
+
+
 def test_a_declared_length_over_the_limit_is_refused_by_the_script(run_script, http_server):
     server = http_server(lambda request: (200, {"Content-Length": str(10 * 1024 ** 3)}, iter([b""])))
     result = sync_delete(run_script, f"{server.base}/HinemosWS")
